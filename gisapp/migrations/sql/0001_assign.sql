@@ -1,0 +1,156 @@
+-- Assignment in the database: every writer (API, bulk import, psql, QGIS) gets the same result.
+--
+-- The rule for a point, documented in README ("How a report finds its area"):
+--   1. Among areas of the active generation whose pieces COVER the point (boundary included),
+--      take the deepest level; ties (a point on a shared edge or vertex) go to the smallest
+--      area in m², then the lowest code. So there is never more than one owner.
+--   2. No area covers it: the nearest area within app_setting 'snap_metres' (0 = off),
+--      by distance, then the same tie-break; snapped_m records the distance.
+--   3. Still none: status 'unlocated'; the report is kept and an operator places it.
+-- The chain (micro-grid → … → district) is the leaf and its ancestors via parent_id.
+
+CREATE FUNCTION gisapp_setting(k text, fallback text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT value FROM app_setting WHERE key = k), fallback)
+$$;
+
+CREATE FUNCTION gisapp_active_generation() RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT id FROM generation WHERE state = 'active'
+$$;
+
+-- Generations: at most one active (unique index); once any was activated, exactly one.
+CREATE FUNCTION gisapp_generation_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM generation WHERE state <> 'draft')
+       AND NOT EXISTS (SELECT 1 FROM generation WHERE state = 'active') THEN
+        RAISE EXCEPTION 'exactly one generation must be active: activate another one instead'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER generation_exactly_one_active
+    AFTER INSERT OR UPDATE OR DELETE ON generation
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gisapp_generation_guard();
+
+CREATE FUNCTION gisapp_generation_no_back_to_draft() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.state <> 'draft' AND NEW.state = 'draft' THEN
+        RAISE EXCEPTION 'generation % was %: it cannot return to draft', OLD.id, OLD.state
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER generation_state_order BEFORE UPDATE OF state ON generation
+    FOR EACH ROW EXECUTE FUNCTION gisapp_generation_no_back_to_draft();
+
+-- Areas: the parent is in the same generation and at a higher level.
+CREATE FUNCTION gisapp_area_check_parent() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    p area%ROWTYPE;
+BEGIN
+    IF NEW.parent_id IS NOT NULL THEN
+        SELECT * INTO p FROM area WHERE id = NEW.parent_id;
+        IF p.generation_id <> NEW.generation_id THEN
+            RAISE EXCEPTION 'area %: parent % is in generation %, not %',
+                NEW.code, p.code, p.generation_id, NEW.generation_id USING ERRCODE = 'check_violation';
+        END IF;
+        IF p.level >= NEW.level THEN
+            RAISE EXCEPTION 'area % (%): parent % is a %, which is not above it',
+                NEW.code, NEW.level, p.code, p.level USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.level <> OLD.level
+       AND EXISTS (SELECT 1 FROM area c WHERE c.parent_id = NEW.id AND c.level <= NEW.level) THEN
+        RAISE EXCEPTION 'area %: a child would no longer be below level %', NEW.code, NEW.level
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER area_check_parent BEFORE INSERT OR UPDATE OF parent_id, level, generation_id ON area
+    FOR EACH ROW EXECUTE FUNCTION gisapp_area_check_parent();
+
+CREATE FUNCTION gisapp_area_sync_pieces() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM area_piece WHERE area_id = NEW.id;
+    INSERT INTO area_piece (area_id, generation_id, geom)
+    SELECT NEW.id, NEW.generation_id, d.geom
+    FROM ST_Subdivide(NEW.geom, 64) AS s(piece), ST_Dump(s.piece) AS d
+    WHERE GeometryType(d.geom) = 'POLYGON';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER area_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id ON area
+    FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
+
+-- The deepest area covering a point; rule 1 above.
+CREATE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT a.id
+    FROM area_piece p JOIN area a ON a.id = p.area_id
+    WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
+    ORDER BY a.level DESC, a.area_m2, a.code
+    LIMIT 1
+$$;
+
+-- The nearest area within max_m metres; rule 2 above.
+CREATE FUNCTION gisapp_nearest(pt geometry, gen integer, max_m double precision,
+                               OUT area_id bigint, OUT distance_m double precision)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d
+    FROM area_piece p JOIN area a ON a.id = p.area_id
+    WHERE max_m > 0 AND p.generation_id = gen
+      -- a loose bound in degrees lets the GiST index cut the search before the exact test
+      AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
+      AND ST_DWithin(p.geom::geography, pt::geography, max_m)
+    ORDER BY d, a.level DESC, a.area_m2, a.code
+    LIMIT 1
+$$;
+
+-- The area chain of one report, as the incident columns want it.
+CREATE FUNCTION gisapp_assign(pt geometry, building bigint,
+    OUT generation_id integer, OUT district_id bigint, OUT street_id bigint,
+    OUT community_id bigint, OUT grid_id bigint, OUT micro_grid_id bigint,
+    OUT snapped_m double precision)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    leaf bigint;
+BEGIN
+    generation_id := gisapp_active_generation();
+    IF generation_id IS NULL THEN
+        RETURN;
+    END IF;
+    IF building IS NOT NULL THEN  -- the QR-code flow: the building's own micro-grid wins
+        SELECT b.area_id INTO leaf FROM building b JOIN area a ON a.id = b.area_id
+        WHERE b.id = building AND a.generation_id = gisapp_assign.generation_id;
+    END IF;
+    IF leaf IS NULL AND pt IS NOT NULL THEN
+        leaf := gisapp_locate(pt, generation_id);
+        IF leaf IS NULL THEN
+            SELECT n.area_id, n.distance_m INTO leaf, snapped_m
+            FROM gisapp_nearest(pt, generation_id, gisapp_setting('snap_metres', '0')::double precision) n;
+        END IF;
+    END IF;
+    WITH RECURSIVE chain AS (
+        SELECT id, parent_id, level FROM area WHERE id = leaf
+        UNION ALL
+        SELECT a.id, a.parent_id, a.level FROM area a JOIN chain c ON a.id = c.parent_id
+    )
+    SELECT max(id) FILTER (WHERE level = 'district'), max(id) FILTER (WHERE level = 'street'),
+           max(id) FILTER (WHERE level = 'community'), max(id) FILTER (WHERE level = 'grid'),
+           max(id) FILTER (WHERE level = 'micro_grid')
+    INTO district_id, street_id, community_id, grid_id, micro_grid_id
+    FROM chain;
+END $$;
+
+-- Buildings and checkpoints belong to the deepest area containing them.
+CREATE FUNCTION gisapp_place_feature() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.area_id := gisapp_locate(
+        CASE WHEN TG_TABLE_NAME = 'building' THEN ST_PointOnSurface(NEW.geom) ELSE NEW.geom END,
+        gisapp_active_generation());
+    RETURN NEW;
+END $$;
+CREATE TRIGGER building_place BEFORE INSERT OR UPDATE OF geom ON building
+    FOR EACH ROW EXECUTE FUNCTION gisapp_place_feature();
+CREATE TRIGGER checkpoint_place BEFORE INSERT OR UPDATE OF geom ON checkpoint
+    FOR EACH ROW EXECUTE FUNCTION gisapp_place_feature();

@@ -1,0 +1,147 @@
+"""GeoAlchemy2 tables mirroring migrations/sql; tests/test_models.py fails if the two drift."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import ENUM, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+LEVELS = ("district", "street", "community", "grid", "micro_grid")
+SOURCES = ("app", "qr", "hotline", "patrol", "camera", "open311")
+CRSES = ("wgs84", "gcj02", "bd09")
+STATUSES = ("reported", "unlocated", "assigned", "accepted", "in_progress", "feedback",
+            "verified", "closed", "evaluated", "reopened", "cancelled")
+
+area_level = ENUM(*LEVELS, name="area_level", create_type=False)
+
+
+def _geom(kind: str) -> Geometry:
+    return Geometry(kind, srid=4326, spatial_index=False)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AppSetting(Base):
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)
+
+
+class Generation(Base):
+    __tablename__ = "generation"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(sa.Text, server_default="draft")
+    description: Mapped[str] = mapped_column(sa.Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    activated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Area(Base):
+    __tablename__ = "area"
+    __table_args__ = (sa.UniqueConstraint("generation_id", "code", name="area_code_unique"),)
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    generation_id: Mapped[int] = mapped_column(sa.ForeignKey("generation.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(area_level)
+    code: Mapped[str] = mapped_column(sa.Text)
+    name: Mapped[str] = mapped_column(sa.Text)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    population: Mapped[int | None] = mapped_column(sa.Integer)
+    households: Mapped[int | None] = mapped_column(sa.Integer)
+    responsible_name: Mapped[str | None] = mapped_column(sa.Text)
+    responsible_phone: Mapped[str | None] = mapped_column(sa.Text)
+    geom = mapped_column(_geom("MULTIPOLYGON"), nullable=False)
+    area_m2: Mapped[float | None] = mapped_column(sa.Float, sa.Computed("st_area((geom)::geography)"))
+
+
+class AreaPiece(Base):
+    __tablename__ = "area_piece"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"))
+    generation_id: Mapped[int] = mapped_column(sa.Integer)
+    geom = mapped_column(_geom("POLYGON"), nullable=False)
+
+
+class Category(Base):
+    __tablename__ = "category"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    name_zh: Mapped[str] = mapped_column(sa.Text)
+    name_en: Mapped[str] = mapped_column(sa.Text)
+    snapshot: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    urgent: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    sort: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())
+
+
+class Building(Base):
+    __tablename__ = "building"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.Text, unique=True)
+    name: Mapped[str] = mapped_column(sa.Text, server_default="")
+    address: Mapped[str] = mapped_column(sa.Text, server_default="")
+    households: Mapped[int | None] = mapped_column(sa.Integer)
+    osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    geom = mapped_column(_geom("MULTIPOLYGON"), nullable=False)
+    point = mapped_column(_geom("POINT"), sa.Computed("st_pointonsurface(geom)"))
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="SET NULL"), index=True)
+
+
+class Checkpoint(Base):
+    __tablename__ = "checkpoint"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.Text, unique=True)
+    kind: Mapped[str] = mapped_column(sa.Text)
+    name: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.Text, server_default="online")
+    last_seen: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    geom = mapped_column(_geom("POINT"), nullable=False)
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="SET NULL"))
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    client_ref: Mapped[str | None] = mapped_column(sa.Text, unique=True)
+    category: Mapped[str] = mapped_column(sa.ForeignKey("category.code"))
+    description: Mapped[str] = mapped_column(sa.Text, server_default="")
+    source: Mapped[str] = mapped_column(sa.Text, server_default="app")
+    geom = mapped_column(_geom("POINT"))
+    input_crs: Mapped[str] = mapped_column(sa.Text, server_default="wgs84")
+    input_lon: Mapped[float | None] = mapped_column(sa.Float)
+    input_lat: Mapped[float | None] = mapped_column(sa.Float)
+    building_id: Mapped[int | None] = mapped_column(sa.ForeignKey("building.id"))
+    urgent: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    reported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    status: Mapped[str] = mapped_column(sa.Text, server_default="reported")
+    version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
+    generation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("generation.id"))
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    micro_grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    snapped_m: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class IncidentEvent(Base):
+    __tablename__ = "incident_event"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incident.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
+    actor: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.Text)
+    from_status: Mapped[str | None] = mapped_column(sa.Text)
+    to_status: Mapped[str | None] = mapped_column(sa.Text)
+    note: Mapped[str] = mapped_column(sa.Text, server_default="")
+    data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
+metadata = Base.metadata

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Idempotent set-up: apt packages, the .venv, the database, the migrations.
+# Usage: scripts/setup.sh [--browser]   (--browser also installs chromium for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+# 1. Debian packages, only those missing (a second run makes no apt call at all).
+pkgs=(postgresql-15-postgis-3)
+[ "$want_browser" = 1 ] && pkgs+=(chromium chromium-driver)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install ${missing[*]} (needs root and apt-get)" >&2
+    exit 1
+  fi
+fi
+
+# 2. The virtualenv, rebuilt only when pyproject.toml changes.
+py=${PYTHON:-python3.11}
+command -v "$py" >/dev/null || py=python3
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "setup: building .venv with pip"
+  [ -x .venv/bin/python ] || "$py" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[test]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+# 3. Translations: compile the gettext catalogs when a .po is newer than its .mo.
+for po in gisapp/translations/*/LC_MESSAGES/messages.po; do
+  [ -f "$po" ] || continue
+  mo=${po%.po}.mo
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+    .venv/bin/pybabel compile -q -i "$po" -o "$mo"
+  fi
+done
+
+# 4. The database: DATABASE_URL when set, else the local default cluster.
+if [ -z "${DATABASE_URL:-}" ]; then
+  bash scripts/localdb.sh start
+fi
+.venv/bin/gisapp db upgrade
