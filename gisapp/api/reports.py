@@ -1,0 +1,43 @@
+"""POST /reports and GET /reports/<id>."""
+
+from __future__ import annotations
+
+import json
+
+from flask import jsonify, request
+
+from .. import intake
+from ..db import begin
+from ..errors import ApiError
+from ..reports import get_report
+from . import bp
+from .base import base_url
+
+
+def _json_body():
+    if not request.is_json:
+        raise ApiError(415, [("body", "Content-Type must be application/json")])
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, [("body", f"malformed JSON: {exc}")]) from None
+
+
+@bp.post("/reports")
+def create_report():
+    body = _json_body()
+    with begin() as conn:
+        report = intake.validate(body, intake.known_categories(conn))
+        new_id, created = intake.store(conn, report, actor=f"api:{request.remote_addr}")
+        result = get_report(conn, new_id, base_url())
+    return jsonify(result), 201 if created else 200
+
+
+@bp.get("/reports/<int:incident_id>")
+def show_report(incident_id: int):
+    with begin() as conn:
+        result = get_report(conn, incident_id, base_url())
+    if result is None:
+        raise ApiError(404, [("id", f"no report {incident_id}")])
+    return jsonify(result)

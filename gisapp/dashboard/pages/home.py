@@ -1,0 +1,55 @@
+"""/: the entry page; the situation map replaces it (see the map issue). Deep links land here."""
+
+from __future__ import annotations
+
+import dash
+import sqlalchemy as sa
+from dash import dcc, html
+from flask_babel import gettext as _
+
+from ...db import begin
+from ...reports import get_report
+from ..chrome import page_header
+from ..i18n import LEVEL_LABELS
+
+dash.register_page(__name__, path="/", name="Home", order=0)
+
+COUNTS = sa.text("""
+    SELECT gisapp_active_generation() AS generation,
+           (SELECT count(*) FROM area WHERE generation_id = gisapp_active_generation()) AS areas,
+           (SELECT count(*) FROM building) AS buildings,
+           (SELECT count(*) FROM checkpoint) AS checkpoints,
+           (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
+           (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated""")
+
+
+def incident_panel(incident_id: str) -> html.Div:
+    report = None
+    if incident_id.isdigit():
+        with begin() as conn:
+            report = get_report(conn, int(incident_id))
+    if report is None:
+        return html.Div(_("No incident %(id)s", id=incident_id), id="incident-panel", className="panel")
+    chain = report["assignment"] or {}
+    rows = [(_("Status"), report["status"]), (_("Category"), report["category"]),
+            (_("Reported at"), report["reported_at"]), (_("Location"), f"{report['lon']:.6f}, {report['lat']:.6f}")]
+    rows += [(_(LEVEL_LABELS[lv]), f"{chain[lv]['name']} ({chain[lv]['code']})")
+             for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
+    return html.Div([html.H3(_("Incident %(id)s", id=report["id"])),
+                     html.Dl([x for k, v in rows for x in (html.Dt(k), html.Dd(str(v)))]),
+                     html.P(report["description"])], id="incident-panel", className="panel")
+
+
+def layout(incident: str | None = None, **_query):
+    with begin() as conn:
+        c = conn.execute(COUNTS).mappings().one()
+    tiles = [(_("Areas"), c["areas"]), (_("Buildings"), c["buildings"]), (_("Checkpoints"), c["checkpoints"]),
+             (_("Open incidents"), c["open"]), (_("Unlocated"), c["unlocated"])]
+    return html.Div([
+        page_header(_("Situation overview")),
+        html.P(_("Active generation: %(g)s", g=c["generation"] or "—"), id="home-generation"),
+        html.Div([html.Div([html.Div(str(v), className="tile-value"), html.Div(k, className="tile-label")],
+                           className="tile") for k, v in tiles], className="tiles"),
+        incident_panel(incident) if incident else None,
+        dcc.Link(_("All areas"), href="/areas"),
+    ], className="page")

@@ -1,0 +1,83 @@
+"""Reading incidents back as reports: the shape the API returns and the export writes."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .models import LEVELS
+
+# Finest level first, as reports show it.
+CHAIN_LEVELS = tuple(reversed(LEVELS))
+
+_LEVEL_JOINS = "\n".join(
+    f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{lv}_id" for lv in CHAIN_LEVELS)
+_LEVEL_COLS = ",\n".join(
+    f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
+
+REPORT_SELECT = f"""
+SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urgent,
+       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.input_lon, i.input_lat,
+       i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
+       b.id AS building_id, b.code AS building_code,
+       {_LEVEL_COLS}
+FROM incident i
+LEFT JOIN building b ON b.id = i.building_id
+{_LEVEL_JOINS}
+"""
+
+
+def assignment_of(row: Any) -> dict | None:
+    """{micro_grid: {code, name}, grid: …} from a row with <level>_code/_name, or None if unlocated."""
+    chain = {}
+    for lv in CHAIN_LEVELS:
+        code = row[f"{lv}_code"]
+        chain[lv] = {"code": code, "name": row[f"{lv}_name"]} if code is not None else None
+    return chain if any(chain.values()) else None
+
+
+def report_dict(row: Any, base_url: str = "") -> dict:
+    return {
+        "id": row["id"],
+        "client_ref": row["client_ref"],
+        "status": row["status"],
+        "category": row["category"],
+        "description": row["description"],
+        "source": row["source"],
+        "urgent": row["urgent"],
+        "lon": row["lon"],
+        "lat": row["lat"],
+        "input": {"lon": row["input_lon"], "lat": row["input_lat"], "crs": row["input_crs"]},
+        "snapped": row["snapped_m"] is not None,
+        "snapped_m": None if row["snapped_m"] is None else round(row["snapped_m"], 2),
+        "building": {"id": row["building_id"], "code": row["building_code"]} if row["building_id"] else None,
+        "generation": row["generation_id"],
+        "version": row["version"],
+        "reported_at": row["reported_at"].isoformat(),
+        "created_at": row["created_at"].isoformat(),
+        "assignment": assignment_of(row),
+        "links": {
+            "self": f"{base_url}/api/v1/reports/{row['id']}",
+            "map": f"{base_url}/?incident={row['id']}",
+        },
+    }
+
+
+def get_report(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
+    row = conn.execute(sa.text(REPORT_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
+    return None if row is None else report_dict(row, base_url)
+
+
+EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_at", "lon", "lat",
+                  "input_crs", "snapped_m", "generation_id", "building_code"] + [
+                  f"{lv}_code" for lv in CHAIN_LEVELS]
+
+
+def iter_export_rows(conn: Connection) -> Iterator[dict]:
+    """Every incident with its codes at every level, streamed in id order."""
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+        sa.text(REPORT_SELECT + " ORDER BY i.id"))
+    for row in result.mappings():
+        yield {c: row[c] for c in EXPORT_COLUMNS}
