@@ -13,7 +13,7 @@ from tqdm import tqdm
 from . import areas as areas_mod
 from . import bulk
 from .config import get_settings
-from .db import get_engine
+from .db import begin, connect, start
 from .models import CRSES, LEVELS, SOURCES
 
 COMMIT_HELP = "Write the changes. Without it, the command reports what it would do and rolls back."
@@ -22,8 +22,8 @@ COMMIT_HELP = "Write the changes. Without it, the command reports what it would 
 @contextmanager
 def transaction(commit: bool):
     """One transaction for the whole command; rolled back unless --commit."""
-    with get_engine().connect() as conn:
-        trans = conn.begin()
+    with connect() as conn:
+        trans = start(conn)
         try:
             yield conn
         except BaseException:
@@ -75,7 +75,7 @@ def db_upgrade() -> None:
     from .migrate import upgrade
     settings = get_settings()
     before, after = upgrade(settings.database_url)
-    with get_engine().begin() as conn:
+    with begin() as conn:
         conn.execute(sa.text("INSERT INTO app_setting VALUES ('snap_metres', :v) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
                      {"v": str(settings.snap_metres)})
@@ -175,7 +175,7 @@ def report_findings(findings: list) -> int:
 @click.option("--generation", type=int, help="Default: the active generation.")
 def areas_check(generation: int | None) -> None:
     """Report nesting errors, sibling overlaps and gaps, in m². Exits 1 on problems above the sliver size."""
-    with get_engine().connect() as conn:
+    with connect() as conn:
         gen = generation or conn.scalar(sa.text("SELECT gisapp_active_generation()"))
         if gen is None:
             fail(["import areas, or name a --generation"], "areas check: no active generation")
@@ -189,7 +189,7 @@ def areas_check(generation: int | None) -> None:
 @click.option("--generation", type=int)
 def areas_list(level: str | None, generation: int | None) -> None:
     """Areas of the active generation (or --generation), one a line."""
-    with get_engine().connect() as conn:
+    with connect() as conn:
         for a in areas_mod.list_areas(conn, generation, level):
             click.echo(f"{a['level']:10} {a['code']:20} {a['name']}  pop={a['population'] or '-'} "
                        f"open={a['open_incidents']}")
@@ -202,7 +202,7 @@ def generations() -> None:
 
 @generations.command("list")
 def generations_list() -> None:
-    with get_engine().connect() as conn:
+    with connect() as conn:
         for g in areas_mod.generations(conn):
             click.echo(f"{g['id']:3} {g['state']:8} {g['areas']:6} areas  {g['levels'] or ''}")
 
@@ -267,7 +267,7 @@ def reports_import(file: Path, lon_field, lat_field, crs, category_field, ref_fi
 def reports_export(fmt: str, output: Path | None) -> None:
     """Every incident with its assigned codes at every level."""
     writer = bulk.write_csv if fmt == "csv" else bulk.write_geojson
-    with get_engine().connect() as conn:
+    with connect() as conn:
         if output is None:
             n = writer(conn, sys.stdout)
         else:

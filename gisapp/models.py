@@ -1,4 +1,4 @@
-"""GeoAlchemy2 tables mirroring migrations/sql; tests/test_models.py fails if the two drift."""
+"""GeoAlchemy2 tables mirroring migrations/sql; tests/test_schema.py fails if the two drift."""
 
 from __future__ import annotations
 
