@@ -115,6 +115,7 @@ def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, 
     rows = prepare_rows(frame, lon_field, lat_field, crs, source, categories, category_field,
                         ref_field, description_field, time_field, summary)
 
+    conn.execute(sa.text("DROP TABLE IF EXISTS pg_temp.report_staging"))  # a second import in one transaction
     conn.execute(sa.text("""
         CREATE TEMP TABLE report_staging (
             row_no integer, client_ref text, category text, description text, source text,

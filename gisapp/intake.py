@@ -82,7 +82,8 @@ def validate(body, known_categories: set[str], tz: str = "Asia/Shanghai") -> Rep
     """A Report from a decoded JSON body, or ApiError(422) naming every bad field."""
     if not isinstance(body, dict):
         raise ApiError(422, [("body", "must be a JSON object")])
-    errors: list[tuple[str, str]] = [(k, "unknown field") for k in sorted(set(body) - FIELDS)]
+    errors: list[tuple[str, str]] = [(k or "body", "unknown field" if k else "unknown field ''")
+                                     for k in sorted(set(body) - FIELDS)]
     out: dict = {}
 
     building = body.get("building_id")

@@ -63,3 +63,19 @@ def client(conn):
     app = create_app(config.get_settings())
     app.server.testing = True
     return app.server.test_client()
+
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def realdata_figures():
+    """Tests append measured figures here; they are printed at the end of the run."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("measured on real data")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..errors import ApiError
@@ -10,26 +10,33 @@ from ..errors import ApiError
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def _error(status: int, field: str, message: str):
+    return jsonify({"errors": [{"field": field, "message": message}]}), status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(exc.to_dict()), exc.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    return _error(413, "body", f"is larger than {current_app.config.get('MAX_CONTENT_LENGTH')} bytes")
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return _error(exc.code or 400, "request", exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    # Never a bare HTML 500: log it and answer in the API's own error shape.
+    current_app.logger.exception("unexpected API error")
+    return _error(500, "server", "internal error; it has been logged")
+
+
 def register(server: Flask) -> None:
     from . import areas, health, reports  # noqa: F401  (the modules add routes to bp)
 
     server.register_blueprint(bp)
-
-    @server.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
-        return jsonify(exc.to_dict()), exc.status
-
-    @server.errorhandler(RequestEntityTooLarge)
-    def _too_large(exc):
-        limit = server.config.get("MAX_CONTENT_LENGTH")
-        return jsonify({"errors": [{"field": "body", "message": f"is larger than {limit} bytes"}]}), 413
-
-    @bp.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
-        return jsonify({"errors": [{"field": "request", "message": exc.description}]}), exc.code
-
-    @bp.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        # Never a bare 500 page: log it and answer in the API's own error shape.
-        server.logger.exception("unexpected API error")
-        return jsonify({"errors": [{"field": "server", "message": "internal error; it has been logged"}]}), 500

@@ -1,0 +1,126 @@
+"""POST/GET /api/v1/reports against real PostGIS, rolled back per test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+
+@pytest.fixture
+def inside(sql):
+    """A point inside a demo micro-grid, with that micro-grid's chain."""
+    row = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat, a.code, g.code AS grid_code
+                 FROM area a JOIN area g ON g.id = a.parent_id, ST_PointOnSurface(a.geom) p
+                 WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
+                 ORDER BY a.code LIMIT 1""")[0]
+    return dict(row)
+
+
+def post(client, body, **kw):
+    return client.post("/api/v1/reports", data=json.dumps(body), content_type="application/json", **kw)
+
+
+def test_report_lands_in_its_micro_grid_and_grid(client, inside):
+    resp = post(client, {"lon": inside["lon"], "lat": inside["lat"], "category": "drainage",
+                         "description": "雨水井堵塞"})
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert body["status"] == "assigned" and body["snapped"] is False
+    assert body["assignment"]["micro_grid"]["code"] == inside["code"]
+    assert body["assignment"]["grid"]["code"] == inside["grid_code"]
+    assert body["assignment"]["community"] and body["assignment"]["street"]
+    assert body["links"]["map"].endswith(f"/?incident={body['id']}")
+    assert client.get(f"/api/v1/reports/{body['id']}").get_json() == body
+
+
+def test_same_client_ref_returns_the_first_report(client, inside, sql):
+    first = post(client, {"lon": inside["lon"], "lat": inside["lat"], "category": "power", "client_ref": "phone-42"})
+    again = post(client, {"lon": 0, "lat": 0, "category": "other", "client_ref": "phone-42"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"] and again.get_json()["category"] == "power"
+    assert sql("SELECT count(*) AS n FROM incident WHERE client_ref = 'phone-42'")[0]["n"] == 1
+
+
+def test_outside_report_is_stored_unlocated(client):
+    resp = post(client, {"lon": 100.0, "lat": 10.0, "category": "other"})
+    assert resp.status_code == 201
+    assert resp.get_json()["status"] == "unlocated" and resp.get_json()["assignment"] is None
+
+
+def test_gcj02_report_is_converted_and_keeps_the_original(client):
+    resp = post(client, {"lon": 121.531541859215, "lat": 31.17530398364597, "crs": "gcj02", "category": "other"})
+    body = resp.get_json()
+    assert body["lon"] == pytest.approx(121.5272106, abs=1e-9) and body["lat"] == pytest.approx(31.1774276, abs=1e-9)
+    assert body["input"] == {"lon": 121.531541859215, "lat": 31.17530398364597, "crs": "gcj02"}
+
+
+def test_building_code_report_takes_the_building(client, sql):
+    b = sql("""SELECT b.code, a.code AS micro FROM building b JOIN area a ON a.id = b.area_id
+               ORDER BY b.code LIMIT 1""")[0]
+    body = post(client, {"building_id": b["code"], "category": "lighting", "source": "qr"}).get_json()
+    assert body["building"]["code"] == b["code"] and body["assignment"]["micro_grid"]["code"] == b["micro"]
+
+
+def test_unknown_report_is_404_in_the_error_shape(client):
+    resp = client.get("/api/v1/reports/999999999")
+    assert resp.status_code == 404 and resp.get_json()["errors"][0]["field"] == "id"
+
+
+BAD = [
+    ({"lat": 31.2, "category": "other"}, "lon", "required"),
+    ({"lon": "abc", "lat": 31.2, "category": "other"}, "lon", "number"),
+    ({"lon": True, "lat": 31.2, "category": "other"}, "lon", "number"),
+    ({"lon": 121.5, "lat": 95.0, "category": "other"}, "lat", "between"),
+    ({"lon": 31.2, "lat": 121.5, "category": "other"}, "lat", "swapped"),
+    ({"lon": 181.0, "lat": 31.2, "category": "other"}, "lon", "between"),
+    ({"lon": 121.5, "lat": 31.2, "category": "nope"}, "category", "unknown category"),
+    ({"lon": 121.5, "lat": 31.2}, "category", "required"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "crs": "utm"}, "crs", "one of"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "source": "fax"}, "source", "one of"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "description": "x" * 4001}, "description", "4000"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "building_id": 987654321}, "building_id", "unknown building"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "reported_at": "yesterday"}, "reported_at", "ISO 8601"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "reported_at": "2099-01-01T00:00:00"}, "reported_at", "future"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "client_ref": ""}, "client_ref", "non-empty"),
+    ({"lng": 121.5, "lat": 31.2, "category": "other"}, "lng", "unknown field"),
+    ([1, 2], "body", "JSON object"),
+]
+
+
+@pytest.mark.parametrize("body,field,words", BAD, ids=[f"{b[1]}-{b[2]}" for b in BAD])
+def test_bad_input_is_422_naming_the_field_and_stores_nothing(client, sql, body, field, words):
+    before = sql("SELECT count(*) AS n FROM incident")[0]["n"]
+    resp = post(client, body)
+    assert resp.status_code == 422
+    errors = resp.get_json()["errors"]
+    assert any(e["field"] == field and words in e["message"] for e in errors), errors
+    assert sql("SELECT count(*) AS n FROM incident")[0]["n"] == before
+
+
+@pytest.mark.parametrize("raw", ['{"lon": NaN, "lat": 31.2, "category": "other"}',
+                                 '{"lon": Infinity, "lat": 31.2, "category": "other"}'])
+def test_nan_and_infinity_are_refused(client, raw):
+    resp = client.post("/api/v1/reports", data=raw, content_type="application/json")
+    assert resp.status_code == 422 and resp.get_json()["errors"][0]["field"] == "lon"
+
+
+def test_malformed_json_is_400(client):
+    resp = client.post("/api/v1/reports", data='{"lon": 1,', content_type="application/json")
+    assert resp.status_code == 400 and "malformed JSON" in resp.get_json()["errors"][0]["message"]
+
+
+def test_wrong_content_type_is_415(client):
+    resp = client.post("/api/v1/reports", data="lon=1", content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 415 and resp.get_json()["errors"][0]["field"] == "body"
+
+
+def test_body_over_one_megabyte_is_413(client):
+    resp = post(client, {"lon": 121.5, "lat": 31.2, "category": "other", "description": "x" * 1_100_000})
+    assert resp.status_code == 413 and resp.get_json()["errors"][0]["field"] == "body"
+
+
+def test_every_error_names_every_bad_field_at_once(client):
+    errors = post(client, {"lon": "x", "lat": None, "category": "nope"}).get_json()["errors"]
+    assert {e["field"] for e in errors} == {"lon", "lat", "category"}
