@@ -9,7 +9,7 @@ want_browser=0
 
 # 1. Debian packages, only those missing (a second run makes no apt call at all).
 pkgs=(postgresql-15-postgis-3)
-[ "$want_browser" = 1 ] && pkgs+=(chromium chromium-driver)
+[ "$want_browser" = 1 ] && pkgs+=(chromium chromium-driver fonts-noto-cjk)  # CJK font: screenshots show 中文
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -58,6 +58,15 @@ def sql(conn):
 
 
 @pytest.fixture
+def sql_count(database_url):
+    """One committed-data scalar, read outside any test transaction (for browser tests)."""
+    def run(statement: str):
+        with db.get_engine(database_url).connect() as c:
+            return c.scalar(sa.text(statement))
+    return run
+
+
+@pytest.fixture
 def client(conn):
     from gisapp.dashboard import create_app
     app = create_app(config.get_settings())
@@ -79,3 +88,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("measured on real data")
         for line in _FIGURES:
             terminalreporter.write_line(line)
+
+
+def pytest_setup_options():
+    """Chromium flags for a closed network: no background calls to Google's hosts."""
+    from selenium.webdriver.chrome.options import Options
+    options = Options()
+    for flag in ("--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", "--window-size=1600,1000"):
+        options.add_argument(flag)
+    return options
+
+
+@pytest.fixture
+def app(database_url):
+    """The real app against the test database (demo committed), for dash.testing's server."""
+    from gisapp.dashboard import create_app
+    return create_app(config.get_settings())
