@@ -83,28 +83,34 @@ CREATE TRIGGER area_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id ON
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
 
 -- The deepest area covering a point; rule 1 above.
+-- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
 CREATE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT a.id
-    FROM area_piece p JOIN area a ON a.id = p.area_id
-    WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
-    ORDER BY a.level DESC, a.area_m2, a.code
-    LIMIT 1
-$$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN (SELECT a.id
+            FROM area_piece p JOIN area a ON a.id = p.area_id
+            WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
+            ORDER BY a.level DESC, a.area_m2, a.code
+            LIMIT 1);
+END $$;
 
 -- The nearest area within max_m metres; rule 2 above.
 CREATE FUNCTION gisapp_nearest(pt geometry, gen integer, max_m double precision,
                                OUT area_id bigint, OUT distance_m double precision)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF max_m <= 0 THEN
+        RETURN;
+    END IF;
+    SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
     FROM area_piece p JOIN area a ON a.id = p.area_id
-    WHERE max_m > 0 AND p.generation_id = gen
+    WHERE p.generation_id = gen
       -- a loose bound in degrees lets the GiST index cut the search before the exact test
       AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
     ORDER BY d, a.level DESC, a.area_m2, a.code
-    LIMIT 1
-$$;
+    LIMIT 1;
+END $$;
 
 -- The area chain of one report, as the incident columns want it.
 CREATE FUNCTION gisapp_assign(pt geometry, building bigint,
