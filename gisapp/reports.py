@@ -21,9 +21,11 @@ REPORT_SELECT = f"""
 SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urgent,
        ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.input_lon, i.input_lat,
        i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
+       c.name_zh AS category_zh, c.name_en AS category_en,
        b.id AS building_id, b.code AS building_code,
        {_LEVEL_COLS}
 FROM incident i
+JOIN category c ON c.code = i.category
 LEFT JOIN building b ON b.id = i.building_id
 {_LEVEL_JOINS}
 """
@@ -44,6 +46,7 @@ def report_dict(row: Any, base_url: str = "") -> dict:
         "client_ref": row["client_ref"],
         "status": row["status"],
         "category": row["category"],
+        "category_name": {"zh": row["category_zh"], "en": row["category_en"]},
         "description": row["description"],
         "source": row["source"],
         "urgent": row["urgent"],

@@ -44,6 +44,7 @@ for po in gisapp/translations/*/LC_MESSAGES/messages.po; do
   mo=${po%.po}.mo
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
     .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null
+    [ "$mo" -nt "$po" ] || { echo "setup: $po did not compile (a fuzzy catalog?)" >&2; exit 1; }
   fi
 done
 

@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         BABEL_DEFAULT_LOCALE=settings.language,
         BABEL_TRANSLATION_DIRECTORIES=str(HERE.parent / "translations"),
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
         JSON_AS_ASCII=False,
     )
     server.json.ensure_ascii = False

@@ -42,5 +42,6 @@ def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?incident={incident}")
     dash_duo.wait_for_contains_text("#incident-panel", f"事件 {incident}", timeout=10)
-    assert "网格" in dash_duo.find_element("#incident-panel").text
+    panel = dash_duo.find_element("#incident-panel").text
+    assert "网格" in panel and "已派遣" in panel and "assigned" not in panel
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}

@@ -31,3 +31,8 @@ def test_every_ui_string_is_translated_to_chinese():
 def test_catalogs_hold_no_strings_the_code_dropped():
     assert sorted({m.id for m in catalog("zh_Hans_CN") if m.id} - ui_strings()) == []
     assert {m.id for m in catalog("en") if m.id} == ui_strings()
+
+
+def test_catalogs_are_not_fuzzy_so_pybabel_compiles_them():
+    for lang in ("zh_Hans_CN", "en"):
+        assert not catalog(lang).fuzzy, f"{lang}: a fuzzy catalog is skipped by `pybabel compile`"

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ...areas import list_areas
 from ...db import begin
 from ..chrome import page_header
-from ..i18n import LEVEL_LABELS
+from ..i18n import GRID_LOCALE, LEVEL_LABELS
 
 dash.register_page(__name__, path="/areas", name="Areas", order=1)
 
@@ -40,7 +40,8 @@ def layout(**_query):
             if not rows else
             dag.AgGrid(id="areas-grid", rowData=rows, columnDefs=columns(),
                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                       dashGridOptions={"pagination": True, "paginationPageSize": 50},
+                       dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                                        "localeText": {k: _(v) for k, v in GRID_LOCALE.items()}},
                        style={"height": "75vh"}))
     return html.Div([
         page_header(_("Areas")),
