@@ -155,3 +155,19 @@ def test_demo_load_refuses_a_database_with_areas(gisapp):
 def test_db_upgrade_twice_is_harmless(gisapp):
     assert "database at revision 0001" in gisapp("db", "upgrade").output
     assert "was" not in gisapp("db", "upgrade").output
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_areas_import_reads_geopackage_and_shapefile_and_reprojects(gisapp, conn, tmp_path, suffix):
+    import geopandas as gpd
+    from shapely.geometry import box
+    wgs = gpd.GeoDataFrame({"CODE": ["UTM1"], "NAME": ["投影"], "POP": [1234]},
+                           geometry=[box(121.50, 31.23, 121.51, 31.24)], crs=4326)
+    path = tmp_path / f"utm{suffix}"
+    wgs.to_crs(32651).to_file(path, engine="pyogrio")  # UTM 51N, as a surveyor would deliver it
+    gisapp("areas", "import", path, "--level", "grid", "--code-field", "CODE", "--name-field", "NAME",
+           "--population-field", "POP", "--generation", 90, "--commit")
+    row = conn.execute(sa.text("SELECT ST_SRID(geom), ST_XMin(geom), ST_YMax(geom), population, name "
+                               "FROM area WHERE generation_id = 90 AND code = 'UTM1'")).one()
+    assert row[0] == 4326 and row[1] == pytest.approx(121.50, abs=1e-6) and row[2] == pytest.approx(31.24, abs=1e-6)
+    assert (row[3], row[4]) == (1234, "投影")
