@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 import sqlalchemy as sa
 from shapely.geometry import MultiPolygon, Polygon
@@ -43,6 +44,11 @@ def target_generation(conn: Connection, number: int | None) -> tuple[int, bool]:
     created = conn.execute(sa.text(
         "INSERT INTO generation (id, description) VALUES (:n, 'imported') ON CONFLICT DO NOTHING"),
         {"n": number}).rowcount == 1
+    state = conn.scalar(sa.text("SELECT state FROM generation WHERE id = :n"), {"n": number})
+    if state != "draft":
+        # Areas added to a live generation would change new assignments but not existing ones.
+        raise ImportProblem([f"generation {number} is {state}; import into a draft generation, "
+                             f"then `gisapp generations activate`"])
     return number, created
 
 
@@ -63,6 +69,8 @@ def read_area_file(path: Path, code_field: str, name_field: str, optional: dict[
                    make_valid: bool) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Read and check a boundary file; returns the frame (WGS84) and the list of fixes made."""
     frame = gpd.read_file(path, engine="pyogrio")
+    if frame.empty:
+        raise ImportProblem([f"{path.name} has no features"])
     missing = [f for f in [code_field, name_field, *[v for v in optional.values() if v]] if f not in frame.columns]
     if missing:
         raise ImportProblem([f"no field {m!r} in {path.name}; fields are: {', '.join(map(str, frame.columns[:-1]))}"
@@ -77,8 +85,15 @@ def read_area_file(path: Path, code_field: str, name_field: str, optional: dict[
         problems.append(f"row {i + 1}: empty code")
     for code in sorted(set(codes[codes.duplicated() & codes.notna()])):
         problems.append(f"code {code}: appears more than once")
+    for key in ("population", "households"):
+        column = optional.get(key)
+        if column:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            bad = frame[column].notna() & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0))
+            problems += [f"{code}: {column} {value!r} is not a whole number ≥ 0"
+                         for code, value in zip(codes[bad], frame.loc[bad, column])]
     geoms = []
-    for i, (code, geom) in enumerate(zip(codes, frame.geometry)):
+    for i, (code, geom) in enumerate(zip(codes, shapely.force_2d(frame.geometry.values))):
         if geom is not None and not geom.is_empty and not geom.is_valid:
             reason = shapely.is_valid_reason(geom)
             if make_valid:
@@ -121,7 +136,7 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
             row[key] = None if value is None or (isinstance(value, float) and value != value) else value
         for key in ("population", "households"):
             if row[key] is not None:
-                row[key] = int(row[key])
+                row[key] = int(float(row[key]))
         for key in ("parent", "responsible_name", "responsible_phone"):
             if row[key] is not None:
                 row[key] = str(row[key]).strip() or None
@@ -162,7 +177,7 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str          # outside_parent, overlap, gap
+    kind: str          # outside_parent, overlap, gap, orphan
     code: str
     other: str | None
     m2: float
@@ -182,11 +197,20 @@ def check_generation(conn: Connection, generation: int, sliver_m2: float) -> lis
              AND a.code < b.code AND a.geom && b.geom
         WHERE a.generation_id = :g AND ST_Relate(a.geom, b.geom, '2********')
         UNION ALL
-        SELECT 'gap', p.code, NULL, ST_Area(ST_Difference(p.geom, ST_Union(c.geom))::geography)
-        FROM area p JOIN area c ON c.parent_id = p.id
+        -- a parent with no children is all gap, when its generation has levels below it
+        SELECT 'gap', p.code, NULL,
+               ST_Area(coalesce(ST_Difference(p.geom, ST_Union(c.geom)), p.geom)::geography)
+        FROM area p LEFT JOIN area c ON c.parent_id = p.id
         WHERE p.generation_id = :g
+          AND EXISTS (SELECT 1 FROM area d WHERE d.generation_id = :g AND d.level > p.level)
         GROUP BY p.id, p.code, p.geom
-        HAVING NOT ST_Covers(ST_Union(c.geom), p.geom)
+        HAVING count(c.id) = 0 OR NOT ST_Covers(ST_Union(c.geom), p.geom)
+        UNION ALL
+        -- no parent although a level above exists: its area counts as a problem in full
+        SELECT 'orphan', c.code, NULL, c.area_m2
+        FROM area c
+        WHERE c.generation_id = :g AND c.parent_id IS NULL
+          AND EXISTS (SELECT 1 FROM area u WHERE u.generation_id = :g AND u.level < c.level)
         ORDER BY 4 DESC"""), {"g": generation}).all()
     return [Finding(kind, code, other, float(m2), float(m2) < sliver_m2)
             for kind, code, other, m2 in rows if m2 is not None and m2 > 0]

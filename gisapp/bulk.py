@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .intake import MAX_DESCRIPTION, check_lonlat
+from .intake import MAX_DESCRIPTION, check_lonlat, known_categories
 from .models import CRSES, SOURCES
 from .reports import EXPORT_COLUMNS, iter_export_rows
 
@@ -60,7 +60,7 @@ def _coordinate(text: str | None):
 
 def prepare_rows(frame: pd.DataFrame, lon_field: str, lat_field: str, crs: str, source: str,
                  categories: set[str], category_field: str | None, ref_field: str | None,
-                 description_field: str | None, time_field: str | None,
+                 description_field: str | None, time_field: str | None, tz: str,
                  summary: ImportSummary) -> list[tuple]:
     """Validated staging rows; bad rows go to summary.rejected with a reason."""
     seen_refs: set[str] = set()
@@ -90,7 +90,7 @@ def prepare_rows(frame: pd.DataFrame, lon_field: str, lat_field: str, crs: str, 
             if pd.isna(parsed):
                 summary.rejected.append((number, f"bad time: {when[:40]!r} is not a date-time"))
                 continue
-            when = parsed.isoformat()
+            when = (parsed.tz_localize(tz) if parsed.tzinfo is None else parsed).isoformat()
         rows.append((number, ref, category, (description or "")[:MAX_DESCRIPTION], source,
                      lon, lat, crs, when))
     return rows
@@ -99,7 +99,8 @@ def prepare_rows(frame: pd.DataFrame, lon_field: str, lat_field: str, crs: str, 
 def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, crs: str = "wgs84",
                source: str = "hotline", category_field: str | None = None, ref_field: str | None = None,
                description_field: str | None = None, time_field: str | None = None,
-               progress: Callable[[int], None] | None = None) -> ImportSummary:
+               tz: str = "UTC", progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+    """progress(done, total) is called as rows are inserted; `tz` is for times without an offset."""
     if crs not in CRSES:
         raise ValueError(f"crs must be one of {', '.join(CRSES)}")
     if source not in SOURCES:
@@ -111,9 +112,8 @@ def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, 
         raise ValueError(f"no column {', '.join(map(repr, missing))} in {path.name}; "
                          f"columns are: {', '.join(frame.columns)}")
     summary = ImportSummary(rows=len(frame))
-    categories = set(conn.scalars(sa.text("SELECT code FROM category WHERE active")))
-    rows = prepare_rows(frame, lon_field, lat_field, crs, source, categories, category_field,
-                        ref_field, description_field, time_field, summary)
+    rows = prepare_rows(frame, lon_field, lat_field, crs, source, known_categories(conn), category_field,
+                        ref_field, description_field, time_field, tz, summary)
 
     conn.execute(sa.text("DROP TABLE IF EXISTS pg_temp.report_staging"))  # a second import in one transaction
     conn.execute(sa.text("""
@@ -148,9 +148,16 @@ def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, 
         summary.snapped += counts[2]
         summary.unlocated += counts[3]
         if progress:
-            progress(min(CHUNK, len(rows) - start))
+            progress(min(start + CHUNK, len(rows)), len(rows))
     summary.already_present = len(rows) - summary.inserted
     return summary
+
+
+def write_rejects(path: Path, rejected: list[tuple[int, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["row", "reason"])
+        writer.writerows(rejected)
 
 
 def write_csv(conn: Connection, out: IO[str]) -> int:

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from . import areas as areas_mod
 from . import bulk
-from .config import get_settings
+from .config import get_settings, sqlalchemy_url
 from .db import begin, connect, start
 from .models import CRSES, LEVELS, SOURCES
 
@@ -51,8 +51,8 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except sa.exc.OperationalError as exc:
-            url = sa.engine.make_url(get_settings().database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+            url = sa.engine.make_url(sqlalchemy_url(get_settings().database_url))
             reason = str(exc.orig).strip().splitlines()[-1] if exc.orig else str(exc)
             raise click.ClickException(
                 f"cannot use the database {url.render_as_string(hide_password=True)}: {reason}\n"
@@ -106,11 +106,13 @@ def demo_load(commit: bool, if_empty: bool) -> None:
     """Load data/demo into an empty database."""
     from .demo import load_demo
     with transaction(commit) as conn:
-        if conn.scalar(sa.text("SELECT count(*) FROM area")):
+        held = conn.execute(sa.text("SELECT (SELECT count(*) FROM area) + (SELECT count(*) FROM building) "
+                                    "+ (SELECT count(*) FROM checkpoint) + (SELECT count(*) FROM incident)")).scalar()
+        if held:
             if if_empty:
-                click.echo("demo: the database already has areas; nothing loaded")
+                click.echo("demo: the database already holds data; nothing loaded")
                 return
-            fail(["the demo loads only into an empty database"], "demo: the database already has areas")
+            fail(["the demo loads only into an empty database"], "demo: the database already holds data")
         for line in load_demo(conn):
             click.echo(line)
 
@@ -233,20 +235,24 @@ def reports() -> None:
 @click.option("--ref-field", help="A unique reference per row: importing the file twice adds nothing.")
 @click.option("--description-field")
 @click.option("--time-field", help="When the report was made (ISO 8601); default: now.")
+@click.option("--timezone", "tz", help="For times without an offset [GISAPP_TIMEZONE, Asia/Shanghai].")
 @click.option("--source", type=click.Choice(SOURCES), default="hotline", show_default=True)
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Write rejected rows with their reasons to this CSV.")
 @click.option("--commit", is_flag=True, help=COMMIT_HELP)
 def reports_import(file: Path, lon_field, lat_field, crs, category_field, ref_field, description_field,
-                   time_field, source, rejects, commit):
+                   time_field, tz, source, rejects, commit):
     """Bulk-import reports from a CSV FILE (COPY, then set-based assignment in PostGIS)."""
     with transaction(commit) as conn, tqdm(desc="importing", unit="row", file=sys.stderr,
                                            disable=None) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
         try:
             s = bulk.import_csv(conn, file, lon_field=lon_field, lat_field=lat_field, crs=crs, source=source,
                                 category_field=category_field, ref_field=ref_field,
                                 description_field=description_field, time_field=time_field,
-                                progress=bar.update)
+                                tz=tz or get_settings().timezone, progress=progress)
         except ValueError as exc:
             fail([str(exc)], "reports import: nothing imported")
     click.echo(f"rows {s.rows}: inserted {s.inserted} (assigned {s.assigned}, of which snapped {s.snapped}; "
@@ -256,8 +262,7 @@ def reports_import(file: Path, lon_field, lat_field, crs, category_field, ref_fi
     for reason, n in s.reasons().most_common():
         click.echo(f"  rejected, {reason}: {n} (e.g. row {next(r for r, m in s.rejected if m.startswith(reason))})")
     if rejects and s.rejected:
-        rejects.write_text("row,reason\n" + "".join(f'{r},"{m.replace(chr(34), chr(39))}"\n'
-                                                     for r, m in s.rejected), encoding="utf-8")
+        bulk.write_rejects(rejects, s.rejected)
         click.echo(f"  rejected rows written to {rejects}")
 
 

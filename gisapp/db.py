@@ -55,15 +55,39 @@ def begin() -> Iterator[Connection]:
         yield conn
 
 
+def _admin(url: str) -> Engine:
+    return sa.create_engine(sqlalchemy_url(with_database(url, "postgres")), isolation_level="AUTOCOMMIT")
+
+
 def ensure_database(url: str) -> bool:
-    """Create the database named in `url` when it is missing. Returns True if it was created."""
-    name = database_name(url)
-    admin = sa.create_engine(sqlalchemy_url(with_database(url, "postgres")), isolation_level="AUTOCOMMIT")
+    """Create the database named in `url` when it is missing. Returns True if it was created.
+
+    It connects to the database itself first, so a role that may not use the `postgres`
+    maintenance database still works when its database exists.
+    """
+    probe = sa.create_engine(sqlalchemy_url(url))
+    try:
+        with probe.connect():
+            return False
+    except sa.exc.OperationalError as exc:
+        if "does not exist" not in str(exc.orig):
+            raise
+    finally:
+        probe.dispose()
+    admin = _admin(url)
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            return not exists
+            conn.execute(sa.text(f'CREATE DATABASE "{database_name(url)}"'))
+        return True
+    finally:
+        admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    """Drop the database named in `url` (tests and benchmarks rebuild theirs on every run)."""
+    admin = _admin(url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)'))
     finally:
         admin.dispose()

@@ -13,7 +13,3 @@ class ApiError(Exception):
 
     def to_dict(self) -> dict:
         return {"errors": [{"field": f, "message": m} for f, m in self.errors]}
-
-
-def invalid(field: str, message: str, status: int = 422) -> ApiError:
-    return ApiError(status, [(field, message)])

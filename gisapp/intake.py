@@ -36,10 +36,21 @@ class Report:
     urgent: bool = False
 
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # older report times are typing mistakes
+
+
 def _number(value) -> float | None:
+    """A JSON number as a float; None for anything else. Huge integers become infinity."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def _text_problem(value: str) -> str | None:
+    return "must not contain NUL characters" if "\x00" in value else None
 
 
 def check_lonlat(lon, lat) -> list[tuple[str, str]]:
@@ -75,10 +86,12 @@ def _parse_time(value, tz: str) -> tuple[datetime | None, str | None]:
         when = when.replace(tzinfo=ZoneInfo(tz))
     if when > datetime.now(timezone.utc) + timedelta(minutes=10):
         return None, "is in the future"
+    if when < EARLIEST:
+        return None, f"is before {EARLIEST.year}"
     return when, None
 
 
-def validate(body, known_categories: set[str], tz: str = "Asia/Shanghai") -> Report:
+def validate(body, known_categories: set[str], tz: str) -> Report:
     """A Report from a decoded JSON body, or ApiError(422) naming every bad field."""
     if not isinstance(body, dict):
         raise ApiError(422, [("body", "must be a JSON object")])
@@ -90,13 +103,17 @@ def validate(body, known_categories: set[str], tz: str = "Asia/Shanghai") -> Rep
     if building is not None:
         if isinstance(building, bool) or not isinstance(building, (int, str)) or building == "":
             errors.append(("building_id", "must be a building id (integer) or code (string)"))
+        elif isinstance(building, int) and not 0 < building < 2**63:
+            errors.append(("building_id", f"unknown building {building}"))
+        elif isinstance(building, str) and _text_problem(building):
+            errors.append(("building_id", _text_problem(building)))
         else:
             out["building_id"] = building
     if building is None or body.get("lon") is not None or body.get("lat") is not None:
         coord_errors = check_lonlat(body.get("lon"), body.get("lat"))
         errors += coord_errors
         if not coord_errors:
-            out["lon"], out["lat"] = float(body["lon"]), float(body["lat"])
+            out["lon"], out["lat"] = _number(body["lon"]), _number(body["lat"])
 
     crs = body.get("crs", "wgs84")
     if not isinstance(crs, str) or crs.lower() not in CRSES:
@@ -118,6 +135,8 @@ def validate(body, known_categories: set[str], tz: str = "Asia/Shanghai") -> Rep
         errors.append(("description", "must be a string"))
     elif len(description) > MAX_DESCRIPTION:
         errors.append(("description", f"is {len(description)} characters; at most {MAX_DESCRIPTION}"))
+    elif _text_problem(description):
+        errors.append(("description", _text_problem(description)))
     else:
         out["description"] = description
 
@@ -131,6 +150,8 @@ def validate(body, known_categories: set[str], tz: str = "Asia/Shanghai") -> Rep
     if ref is not None:
         if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_CLIENT_REF:
             errors.append(("client_ref", f"must be a non-empty string of at most {MAX_CLIENT_REF} characters"))
+        elif _text_problem(ref):
+            errors.append(("client_ref", _text_problem(ref)))
         else:
             out["client_ref"] = ref
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from .db import ensure_database, get_engine
 
@@ -30,12 +29,3 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
         command.upgrade(cfg, revision)
         after = MigrationContext.configure(conn).get_current_revision()
     return before, after
-
-
-def head() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
-
-
-def current(url: str) -> str | None:
-    with get_engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()

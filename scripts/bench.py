@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from gisapp import bulk, migrate
 from gisapp.areas import activate, import_areas
-from gisapp.config import database_name, get_settings, sqlalchemy_url, with_database
-from gisapp.db import get_engine
+from gisapp.config import database_name, get_settings, with_database
+from gisapp.db import drop_database, get_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 LA = ROOT / "tests" / "data" / "la311"
@@ -34,18 +34,11 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def fresh(url: str) -> None:
-    admin = sa.create_engine(sqlalchemy_url(with_database(url, "postgres")), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)'))
-    admin.dispose()
-    migrate.upgrade(url)
-
-
 def main() -> None:
     base = get_settings().database_url
     url = with_database(base, database_name(base) + "_bench")
-    fresh(url)
+    drop_database(url)
+    migrate.upgrade(url)
     engine = get_engine(url)
     with engine.begin() as conn:
         import_areas(conn, LA / "la-city-council-districts-2012.json", "street", "name", "name", generation=1)

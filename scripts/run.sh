@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/gisapp demo load --commit --if-empty
-exec .venv/bin/gisapp serve --host "${GISAPP_HOST:-127.0.0.1}" --port "${GISAPP_PORT:-8050}"
+exec .venv/bin/gisapp serve   # GISAPP_HOST, GISAPP_PORT, GISAPP_WORKERS

@@ -8,7 +8,7 @@ want_browser=0
 [ "${1:-}" = "--browser" ] && want_browser=1
 
 # 1. Debian packages, only those missing (a second run makes no apt call at all).
-pkgs=(postgresql-15-postgis-3)
+pkgs=(postgresql-15-postgis-3 python3 python3-venv)
 [ "$want_browser" = 1 ] && pkgs+=(chromium chromium-driver fonts-noto-cjk)  # CJK font: screenshots show 中文
 missing=()
 for p in "${pkgs[@]}"; do
@@ -31,7 +31,7 @@ command -v "$py" >/dev/null || py=python3
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "setup: building .venv with pip"
-  [ -x .venv/bin/python ] || "$py" -m venv .venv
+  [ -x .venv/bin/pip ] || "$py" -m venv --clear .venv   # --clear repairs a half-made .venv
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".[test]"
   rm -f .venv/.installed-*

@@ -14,14 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from gisapp import config, db, migrate
-from gisapp.config import database_name, sqlalchemy_url, with_database
-
-
-def _fresh_database(url: str) -> None:
-    admin = sa.create_engine(sqlalchemy_url(with_database(url, "postgres")), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +21,7 @@ def database_url() -> str:
     url = config.Settings.from_env().effective_test_database_url
     os.environ["DATABASE_URL"] = url          # the app, the CLI and the browser server all use it
     config.get_settings.cache_clear()
-    _fresh_database(url)
+    db.drop_database(url)
     migrate.upgrade(url)
     from gisapp.demo import load_demo
     with db.get_engine(url).begin() as conn:

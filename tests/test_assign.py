@@ -51,9 +51,9 @@ def test_shared_vertex_between_micro_grids_is_deterministic(conn, world):
 
 
 def test_hole_is_not_part_of_the_area(conn, world):
+    # The community covers the hole, but no grid does, and the nearest grid is 11 km away.
     got = insert_point(conn, 0.3, 0.3)
-    assert got["grid"] is None and got["micro_grid"] is None
-    assert got["community"] == "C"  # the community still covers the hole
+    assert (got["status"], got["grid"], got["micro_grid"], got["community"]) == ("unlocated", None, None, None)
 
 
 def test_island_of_a_multipolygon_belongs_to_its_area(conn, world):
@@ -66,17 +66,24 @@ def test_point_outside_everything_is_kept_unlocated(conn, world):
     assert conn.scalar(sa.text("SELECT count(*) FROM incident WHERE id = :i"), {"i": got["id"]}) == 1
 
 
-def test_point_just_outside_snaps_to_nearest_area_within_setting(conn, world):
-    # 0.0003° of longitude at the equator is about 33 m: inside the default 50 m.
-    got = insert_point(conn, 3.5003, 0.5)
-    assert got["status"] == "assigned" and got["community"] == "C"
+def test_point_outside_every_grid_snaps_to_the_nearest_grid_within_setting(conn, world):
+    # Inside the community but 0.0003° (about 33 m) east of grid E: inside the default 50 m.
+    got = insert_point(conn, 1.8003, 0.5)
+    assert (got["status"], got["grid"], got["community"]) == ("assigned", "E", "C")
     assert 30 < got["snapped_m"] < 36
 
 
 def test_snapping_respects_the_distance_setting(conn, world):
     conn.execute(sa.text("UPDATE app_setting SET value = '10' WHERE key = 'snap_metres'"))
-    got = insert_point(conn, 3.5003, 0.5)
-    assert got["status"] == "unlocated" and got["snapped_m"] is None
+    got = insert_point(conn, 1.8003, 0.5)
+    assert got["status"] == "unlocated" and got["snapped_m"] is None and got["community"] is None
+
+
+def test_a_generation_without_grids_is_owned_by_its_deepest_level(conn):
+    new_generation(conn, [("street", "S", square(0, 0, 1, 1), None),
+                          ("community", "C1", square(0, 0, 0.5, 1), "S")])
+    assert insert_point(conn, 0.25, 0.5)["community"] == "C1"
+    assert insert_point(conn, 0.75, 0.5)["status"] == "unlocated"  # in the street, outside every community
 
 
 def test_moving_an_unlocated_report_assigns_it_and_logs_it(conn, world):
@@ -111,6 +118,14 @@ def test_building_report_takes_the_buildings_micro_grid(conn, world):
     # A point given elsewhere keeps its point but still takes the building's micro-grid.
     got = insert_point(conn, 0.1, 0.1, building_id=building[0])
     assert got["micro_grid"] == "W2"
+    # Changing only the building moves the report to the new building's point.
+    conn.execute(sa.text("INSERT INTO building (code, geom) VALUES ('B-T2', :g)"),
+                 {"g": "SRID=4326;" + square(1.2, 0.2, 1.3, 0.3)})
+    conn.execute(sa.text("UPDATE incident SET building_id = (SELECT id FROM building WHERE code = 'B-T2') "
+                         "WHERE id = :i"), {"i": got["id"]})
+    moved = conn.execute(sa.text("SELECT ST_X(geom) > 1.2, (SELECT code FROM area WHERE id = grid_id) "
+                                 "FROM incident WHERE id = :i"), {"i": got["id"]}).one()
+    assert tuple(moved) == (True, "E")
 
 
 def test_activating_a_new_generation_moves_open_cases_not_closed_ones(conn, world):

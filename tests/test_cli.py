@@ -152,9 +152,17 @@ def test_demo_load_refuses_a_database_with_areas(gisapp):
     assert gisapp("demo", "load", "--commit", ok=False).exit_code == 1
 
 
-def test_db_upgrade_twice_is_harmless(gisapp):
-    assert "database at revision 0001" in gisapp("db", "upgrade").output
-    assert "was" not in gisapp("db", "upgrade").output
+def test_db_upgrade_syncs_the_snap_setting_and_is_harmless_twice(gisapp, conn, monkeypatch):
+    from gisapp import config
+    monkeypatch.setenv("GISAPP_SNAP_METRES", "12.5")
+    config.get_settings.cache_clear()
+    try:
+        assert "database at revision 0001" in gisapp("db", "upgrade").output
+        assert "was" not in gisapp("db", "upgrade").output
+        assert conn.scalar(sa.text("SELECT value FROM app_setting WHERE key = 'snap_metres'")) == "12.5"
+    finally:
+        monkeypatch.delenv("GISAPP_SNAP_METRES")
+        config.get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
@@ -171,3 +179,49 @@ def test_areas_import_reads_geopackage_and_shapefile_and_reprojects(gisapp, conn
                                "FROM area WHERE generation_id = 90 AND code = 'UTM1'")).one()
     assert row[0] == 4326 and row[1] == pytest.approx(121.50, abs=1e-6) and row[2] == pytest.approx(31.24, abs=1e-6)
     assert (row[3], row[4]) == (1234, "投影")
+
+
+def test_areas_import_refuses_the_active_generation(gisapp, conn, tmp_path):
+    f = write_geojson(tmp_path / "g.geojson", [({"c": "LIVE", "n": "x"}, SQ)])
+    active = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    result = gisapp("areas", "import", f, "--level", "grid", "--code-field", "c", "--name-field", "n",
+                    "--generation", active, "--commit", ok=False)
+    assert result.exit_code == 1 and "is active; import into a draft generation" in result.output
+
+
+def test_areas_import_reports_bad_numbers_and_empty_files(gisapp, tmp_path):
+    f = write_geojson(tmp_path / "g.geojson", [({"c": "N1", "n": "x", "pop": "many"}, SQ),
+                                               ({"c": "N2", "n": "x", "pop": -3}, SQ2)])
+    result = gisapp("areas", "import", f, "--level", "grid", "--code-field", "c", "--name-field", "n",
+                    "--population-field", "pop", ok=False)
+    assert result.exit_code == 1 and "N1: pop 'many'" in result.output and "N2: pop '-3'" in result.output
+    empty = write_geojson(tmp_path / "e.geojson", [])
+    result = gisapp("areas", "import", empty, "--level", "grid", "--code-field", "c", "--name-field", "n", ok=False)
+    assert result.exit_code == 1 and "has no features" in result.output
+
+
+def test_areas_import_drops_z_coordinates(gisapp, conn, tmp_path):
+    ring3d = [[x, y, 12.5] for x, y in SQ]
+    f = write_geojson(tmp_path / "z.geojson", [({"c": "Z1", "n": "z"}, ring3d)])
+    gisapp("areas", "import", f, "--level", "grid", "--code-field", "c", "--name-field", "n",
+           "--generation", 91, "--commit")
+    assert conn.scalar(sa.text("SELECT ST_NDims(geom) FROM area WHERE generation_id = 91")) == 2
+
+
+def test_check_reports_childless_parents_and_orphans(gisapp, conn, tmp_path):
+    parents = write_geojson(tmp_path / "p.geojson", [({"c": "P1", "n": "p"}, SQ), ({"c": "P2", "n": "p"}, SQ2)])
+    far = [[20, 20], [20.1, 20], [20.1, 20.1], [20, 20.1], [20, 20]]
+    kids = write_geojson(tmp_path / "k.geojson", [({"c": "K1", "n": "k"}, SQ), ({"c": "LOST", "n": "k"}, far)])
+    for path, level in ((parents, "community"), (kids, "grid")):
+        gisapp("areas", "import", path, "--level", level, "--code-field", "c", "--name-field", "n",
+               "--generation", 92, "--commit")
+    out = gisapp("areas", "check", "--generation", 92, ok=False).output
+    assert "gap            P2" in out and "orphan         LOST" in out and "gap            P1" not in out
+
+
+def test_reports_import_reads_naive_times_in_the_given_timezone(gisapp, conn, tmp_path):
+    f = write_csv(tmp_path / "t.csv", [{"ref": "tz1", "x": "121.505", "y": "31.235", "at": "2026-10-01 08:00"}])
+    gisapp("reports", "import", f, "--lon-field", "x", "--lat-field", "y", "--ref-field", "ref",
+           "--time-field", "at", "--timezone", "Asia/Shanghai", "--commit")
+    assert conn.scalar(sa.text("SELECT reported_at AT TIME ZONE 'UTC' FROM incident WHERE client_ref = 'tz1'")) \
+        .isoformat() == "2026-10-01T00:00:00"

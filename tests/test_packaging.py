@@ -35,7 +35,7 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
 def test_every_setting_is_documented_with_an_example():
     for f in fields(Settings):
         var = f.metadata["env"]
-        assert re.search(rf"`{var}`.*\|.*`{var}=", README) or re.search(rf"{var}=\S+", README), \
+        assert re.search(rf"^\| `{var}` \|.*\| `{var}=\S+", README, re.M), \
             f"{var} needs a row with an example in README's settings table"
 
 

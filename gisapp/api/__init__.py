@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from ..errors import ApiError
 
@@ -36,7 +36,21 @@ def _unexpected(exc: Exception):
     return _error(500, "server", "internal error; it has been logged")
 
 
+def _route_errors_as_json():
+    """Under /api/, unknown paths and methods answer in the error shape, not Dash's HTML page."""
+    if not request.path.startswith(bp.url_prefix + "/") and request.path != bp.url_prefix:
+        return None
+    exc = request.routing_exception
+    if isinstance(exc, MethodNotAllowed):
+        allowed = ", ".join(sorted(m for m in exc.valid_methods or [] if m not in ("HEAD", "OPTIONS")))
+        return _error(405, "method", f"{request.method} is not allowed here; use {allowed}")
+    if exc is not None or not (request.endpoint or "").startswith(bp.name + "."):
+        return _error(404, "path", f"no API route {request.path}")
+    return None
+
+
 def register(server: Flask) -> None:
     from . import areas, health, reports  # noqa: F401  (the modules add routes to bp)
 
     server.register_blueprint(bp)
+    server.before_request(_route_errors_as_json)

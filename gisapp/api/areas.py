@@ -10,20 +10,20 @@ from ..db import begin
 from ..errors import ApiError
 from ..intake import check_lonlat
 from ..models import CRSES, LEVELS
-from ..reports import CHAIN_LEVELS
+from ..reports import CHAIN_LEVELS, assignment_of
 from . import bp
 from .base import query_float
 
-LOOKUP = sa.text("""
+_LEVEL_COLS = ", ".join(f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
+_LEVEL_JOINS = " ".join(f"LEFT JOIN area a_{lv} ON a_{lv}.id = hit.{lv}_id" for lv in CHAIN_LEVELS)
+LOOKUP = sa.text(f"""
     WITH pt AS (SELECT gisapp_to_wgs84(:lon, :lat, :crs) AS geom),
     hit AS (SELECT a.* FROM pt, gisapp_assign(pt.geom, NULL) a)
-    SELECT ST_X(pt.geom) AS lon, ST_Y(pt.geom) AS lat, hit.generation_id, hit.snapped_m,
-           ar.level::text AS level, ar.code, ar.name, ar.population, ar.households,
-           ar.responsible_name, ar.responsible_phone
-    FROM pt CROSS JOIN hit
-    LEFT JOIN area ar ON ar.id IN (hit.micro_grid_id, hit.grid_id, hit.community_id,
-                                    hit.street_id, hit.district_id)
-    ORDER BY ar.level""")
+    SELECT ST_X(pt.geom) AS lon, ST_Y(pt.geom) AS lat, hit.*, {_LEVEL_COLS}
+    FROM pt CROSS JOIN hit {_LEVEL_JOINS}""")
+AREA_DETAILS = sa.text("""
+    SELECT level::text AS level, code, name, population, households, responsible_name, responsible_phone
+    FROM area WHERE id = ANY(:ids) ORDER BY area.level""")
 
 
 @bp.get("/areas/lookup")
@@ -34,19 +34,15 @@ def lookup():
     if errors:
         raise ApiError(400, errors)
     with begin() as conn:
-        rows = conn.execute(LOOKUP, {"lon": lon, "lat": lat, "crs": crs}).mappings().all()
-    found = [dict(r) for r in rows if r["code"] is not None]
-    chain = {lv: None for lv in CHAIN_LEVELS}
-    for r in found:
-        chain[r["level"]] = {"code": r["code"], "name": r["name"]}
-    keep = ("level", "code", "name", "population", "households", "responsible_name", "responsible_phone")
+        hit = conn.execute(LOOKUP, {"lon": lon, "lat": lat, "crs": crs}).mappings().one()
+        ids = [hit[f"{lv}_id"] for lv in CHAIN_LEVELS if hit[f"{lv}_id"] is not None]
+        areas = [dict(r) for r in conn.execute(AREA_DETAILS, {"ids": ids}).mappings()]
     return jsonify({
-        "lon": rows[0]["lon"], "lat": rows[0]["lat"], "crs": crs,
-        "generation": rows[0]["generation_id"],
-        "snapped": rows[0]["snapped_m"] is not None,
-        "snapped_m": None if rows[0]["snapped_m"] is None else round(rows[0]["snapped_m"], 2),
-        "assignment": chain if found else None,
-        "areas": [{k: r[k] for k in keep} for r in found],
+        "lon": hit["lon"], "lat": hit["lat"], "crs": crs, "generation": hit["generation_id"],
+        "snapped": hit["snapped_m"] is not None,
+        "snapped_m": None if hit["snapped_m"] is None else round(hit["snapped_m"], 2),
+        "assignment": assignment_of(hit),
+        "areas": areas,
     })
 
 
@@ -56,7 +52,7 @@ def areas():
     if level is not None and level not in LEVELS:
         raise ApiError(400, [("level", f"must be one of {', '.join(LEVELS)}")])
     generation = request.args.get("generation")
-    if generation is not None and not generation.isdigit():
+    if generation is not None and not (generation.isdecimal() and generation.isascii() and len(generation) < 10):
         raise ApiError(400, [("generation", "must be a generation number")])
     with begin() as conn:
         items = list_areas(conn, int(generation) if generation else None, level)

@@ -6,26 +6,19 @@ import sqlalchemy as sa
 from flask import jsonify
 
 from ..db import begin
+from ..overview import counts
 from . import bp
-
-COUNTS = sa.text("""
-    SELECT (SELECT count(*) FROM area WHERE generation_id = gisapp_active_generation()) AS areas,
-           (SELECT count(*) FROM building) AS buildings,
-           (SELECT count(*) FROM checkpoint) AS checkpoints,
-           (SELECT count(*) FROM incident) AS incidents,
-           (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated,
-           gisapp_active_generation() AS generation,
-           postgis_lib_version() AS postgis""")
 
 
 @bp.get("/health")
 def health():
     try:
         with begin() as conn:
-            row = dict(conn.execute(COUNTS).mappings().one())
+            row = counts(conn)
+            postgis = conn.scalar(sa.text("SELECT postgis_lib_version()"))
     except sa.exc.SQLAlchemyError as exc:
         return jsonify({"status": "error", "database": "unreachable",
                         "errors": [{"field": "database", "message": type(exc).__name__}]}), 503
-    generation, postgis = row.pop("generation"), row.pop("postgis")
+    generation = row.pop("generation")
     return jsonify({"status": "ok", "database": "ok", "postgis": postgis,
                     "generation": generation, "counts": row})

@@ -7,6 +7,7 @@ import json
 from flask import jsonify, request
 
 from .. import intake
+from ..config import get_settings
 from ..db import begin
 from ..errors import ApiError
 from ..reports import get_report
@@ -22,13 +23,15 @@ def _json_body():
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, [("body", f"malformed JSON: {exc}")]) from None
+    except RecursionError:
+        raise ApiError(400, [("body", "JSON is nested too deeply")]) from None
 
 
 @bp.post("/reports")
 def create_report():
     body = _json_body()
     with begin() as conn:
-        report = intake.validate(body, intake.known_categories(conn))
+        report = intake.validate(body, intake.known_categories(conn), get_settings().timezone)
         new_id, created = intake.store(conn, report, actor=f"api:{request.remote_addr}")
         result = get_report(conn, new_id, base_url())
     return jsonify(result), 201 if created else 200

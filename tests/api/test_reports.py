@@ -85,6 +85,12 @@ BAD = [
     ({"lon": 121.5, "lat": 31.2, "category": "other", "reported_at": "2099-01-01T00:00:00"}, "reported_at", "future"),
     ({"lon": 121.5, "lat": 31.2, "category": "other", "client_ref": ""}, "client_ref", "non-empty"),
     ({"lng": 121.5, "lat": 31.2, "category": "other"}, "lng", "unknown field"),
+    ({"lon": 10**400, "lat": 31.2, "category": "other"}, "lon", "finite"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "description": "a\x00b"}, "description", "NUL"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "client_ref": "r\x00"}, "client_ref", "NUL"),
+    ({"building_id": "B\x00", "category": "other"}, "building_id", "NUL"),
+    ({"building_id": 10**30, "category": "other"}, "building_id", "unknown building"),
+    ({"lon": 121.5, "lat": 31.2, "category": "other", "reported_at": "0001-01-01T00:00:00"}, "reported_at", "before"),
     ([1, 2], "body", "JSON object"),
 ]
 
@@ -124,3 +130,33 @@ def test_body_over_one_megabyte_is_413(client):
 def test_every_error_names_every_bad_field_at_once(client):
     errors = post(client, {"lon": "x", "lat": None, "category": "nope"}).get_json()["errors"]
     assert {e["field"] for e in errors} == {"lon", "lat", "category"}
+
+
+def test_deeply_nested_json_is_400(client):
+    resp = client.post("/api/v1/reports", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert resp.status_code == 400 and resp.get_json()["errors"][0]["field"] == "body"
+
+
+@pytest.mark.parametrize("method,path,status,field", [
+    ("get", "/api/v1/nope", 404, "path"), ("get", "/api/v1/reports/abc", 404, "path"),
+    ("put", "/api/v1/reports", 405, "method"), ("delete", "/api/v1/reports/1", 405, "method")])
+def test_unknown_routes_and_methods_answer_in_json(client, method, path, status, field):
+    resp = getattr(client, method)(path)
+    assert resp.status_code == status and resp.is_json and resp.get_json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("crs,forward", [
+    ("gcj02", "SELECT (gisapp_wgs84_to_gcj02(:x, :y)).*"),
+    ("bd09", "SELECT (gisapp_gcj02_to_bd09(g.glon, g.glat)).* FROM gisapp_wgs84_to_gcj02(:x, :y) g")])
+def test_phone_app_coordinates_land_in_the_right_micro_grid(client, conn, inside, crs, forward):
+    shifted = conn.execute(sa.text(forward), {"x": inside["lon"], "y": inside["lat"]}).one()
+    # The raw phone coordinates are 300-600 m off; read as WGS84 they would land elsewhere.
+    body = post(client, {"lon": shifted[0], "lat": shifted[1], "crs": crs, "category": "noise"}).get_json()
+    assert body["assignment"]["micro_grid"]["code"] == inside["code"]
+    assert body["lon"] == pytest.approx(inside["lon"], abs=1e-6) and body["input"]["crs"] == crs
+
+
+def test_naive_reported_at_is_read_in_the_configured_timezone(client, inside):
+    body = post(client, {"lon": inside["lon"], "lat": inside["lat"], "category": "other",
+                         "reported_at": "2026-10-01T08:00:00"}).get_json()
+    assert body["reported_at"].startswith("2026-10-01T00:00:00")  # 08:00 in Shanghai is 00:00 UTC

@@ -5,30 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import dash
-import sqlalchemy as sa
 from dash import dcc, html
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from ...db import begin
+from ...overview import counts
 from ...reports import get_report
 from ..chrome import page_header
 from ..i18n import LEVEL_LABELS, STATUS_LABELS
 
 dash.register_page(__name__, path="/", name="Home", order=0)
 
-COUNTS = sa.text("""
-    SELECT gisapp_active_generation() AS generation,
-           (SELECT count(*) FROM area WHERE generation_id = gisapp_active_generation()) AS areas,
-           (SELECT count(*) FROM building) AS buildings,
-           (SELECT count(*) FROM checkpoint) AS checkpoints,
-           (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
-           (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated""")
-
 
 def incident_panel(incident_id: str) -> html.Div:
     report = None
-    if incident_id.isdigit():
+    if incident_id.isdecimal() and len(incident_id) < 19:
         with begin() as conn:
             report = get_report(conn, int(incident_id))
     if report is None:
@@ -38,7 +30,7 @@ def incident_panel(incident_id: str) -> html.Div:
     status = STATUS_LABELS[report["status"]]
     when = format_datetime(datetime.fromisoformat(report["reported_at"]), "yyyy-MM-dd HH:mm")
     rows = [(_("Status"), _(status)), (_("Category"), report["category_name"][lang]),
-            (_("Reported at"), when), (_("Location"), f"{report['lon']:.6f}, {report['lat']:.6f}")]
+            (_("Reported at"), when), (_("Location"), "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}")]
     rows += [(_(LEVEL_LABELS[lv]), f"{chain[lv]['name']} ({chain[lv]['code']})")
              for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
     return html.Div([html.H3(_("Incident %(id)s", id=report["id"])),
@@ -48,7 +40,7 @@ def incident_panel(incident_id: str) -> html.Div:
 
 def layout(incident: str | None = None, **_query):
     with begin() as conn:
-        c = conn.execute(COUNTS).mappings().one()
+        c = counts(conn)
     tiles = [(_("Areas"), c["areas"]), (_("Buildings"), c["buildings"]), (_("Checkpoints"), c["checkpoints"]),
              (_("Open incidents"), c["open"]), (_("Unlocated"), c["unlocated"])]
     return html.Div([

@@ -1,10 +1,11 @@
 -- Assignment in the database: every writer (API, bulk import, psql, QGIS) gets the same result.
 --
 -- The rule for a point, documented in README ("How a report finds its area"):
---   1. Among areas of the active generation whose pieces COVER the point (boundary included),
---      take the deepest level; ties (a point on a shared edge or vertex) go to the smallest
---      area in m², then the lowest code. So there is never more than one owner.
---   2. No area covers it: the nearest area within app_setting 'snap_metres' (0 = off),
+--   0. Owners are grids and micro-grids (or, in a generation with no grids, its deepest level).
+--   1. Among owner areas of the active generation whose pieces COVER the point (boundary
+--      included), take the deepest level; ties (a point on a shared edge or vertex) go to the
+--      smallest area in m², then the lowest code. So there is never more than one owner.
+--   2. None covers it: the nearest owner area within app_setting 'snap_metres' (0 = off),
 --      by distance, then the same tie-break; snapped_m records the distance.
 --   3. Still none: status 'unlocated'; the report is kept and an operator places it.
 -- The chain (micro-grid → … → district) is the leaf and its ancestors via parent_id.
@@ -82,14 +83,24 @@ END $$;
 CREATE TRIGGER area_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
 
--- The deepest area covering a point; rule 1 above.
+-- Rule 0: the coarsest level that may own a report in a generation.
+CREATE FUNCTION gisapp_owner_level(gen integer) RETURNS area_level
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM area WHERE generation_id = gen AND level = 'grid') THEN
+        RETURN 'grid';
+    END IF;
+    RETURN (SELECT max(level) FROM area WHERE generation_id = gen);
+END $$;
+
+-- The deepest owner area covering a point; rule 1 above.
 -- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
 CREATE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 BEGIN
     RETURN (SELECT a.id
             FROM area_piece p JOIN area a ON a.id = p.area_id
-            WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
+            WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen) AND ST_Covers(p.geom, pt)
             ORDER BY a.level DESC, a.area_m2, a.code
             LIMIT 1);
 END $$;
@@ -104,7 +115,7 @@ BEGIN
     END IF;
     SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
     FROM area_piece p JOIN area a ON a.id = p.area_id
-    WHERE p.generation_id = gen
+    WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen)
       -- a loose bound in degrees lets the GiST index cut the search before the exact test
       AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
@@ -147,6 +158,13 @@ BEGIN
     INTO district_id, street_id, community_id, grid_id, micro_grid_id
     FROM chain;
 END $$;
+
+-- The first states follow the location; later workflow states are left alone.
+CREATE FUNCTION gisapp_located_status(status text, leaf bigint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN status NOT IN ('reported', 'unlocated', 'assigned') THEN status
+                WHEN leaf IS NULL THEN 'unlocated' ELSE 'assigned' END
+$$;
 
 -- Buildings and checkpoints belong to the deepest area containing them.
 CREATE FUNCTION gisapp_place_feature() RETURNS trigger LANGUAGE plpgsql AS $$

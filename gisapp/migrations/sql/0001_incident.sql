@@ -16,7 +16,10 @@ BEGIN
             NEW.input_lat := ST_Y(NEW.geom);
         END IF;
     END IF;
-    IF NEW.geom IS NULL AND NEW.building_id IS NOT NULL THEN
+    -- A report tied to a building without a point of its own takes the building's point;
+    -- so does one whose building is changed while its point is not.
+    IF NEW.building_id IS NOT NULL AND (NEW.geom IS NULL OR (TG_OP = 'UPDATE'
+            AND NEW.building_id IS DISTINCT FROM OLD.building_id AND NEW.geom IS NOT DISTINCT FROM OLD.geom)) THEN
         NEW.geom := (SELECT point FROM building WHERE id = NEW.building_id);
     END IF;
     r := gisapp_assign(NEW.geom, NEW.building_id);
@@ -27,12 +30,8 @@ BEGIN
     NEW.grid_id := r.grid_id;
     NEW.micro_grid_id := r.micro_grid_id;
     NEW.snapped_m := r.snapped_m;
-    -- Only the first states follow the location; later workflow states are left alone.
-    IF NEW.status IN ('reported', 'unlocated', 'assigned') THEN
-        NEW.status := CASE WHEN coalesce(r.micro_grid_id, r.grid_id, r.community_id,
-                                         r.street_id, r.district_id) IS NULL
-                           THEN 'unlocated' ELSE 'assigned' END;
-    END IF;
+    NEW.status := gisapp_located_status(NEW.status, coalesce(
+        r.micro_grid_id, r.grid_id, r.community_id, r.street_id, r.district_id));
     RETURN NEW;
 END $$;
 CREATE TRIGGER incident_assign_insert BEFORE INSERT ON incident
@@ -112,7 +111,8 @@ BEGIN
         RAISE EXCEPTION 'no generation %', gen USING ERRCODE = 'no_data_found';
     END IF;
     UPDATE generation SET state = 'retired', retired_at = now() WHERE state = 'active' AND id <> gen;
-    UPDATE generation SET state = 'active', activated_at = now() WHERE id = gen AND state <> 'active';
+    UPDATE generation SET state = 'active', activated_at = now(), retired_at = NULL
+    WHERE id = gen AND state <> 'active';
     UPDATE building SET area_id = gisapp_locate(ST_PointOnSurface(geom), gen);
     UPDATE checkpoint SET area_id = gisapp_locate(geom, gen);
     PERFORM set_config('gisapp.action', 'reassign', true);
@@ -126,8 +126,7 @@ BEGIN
     SET generation_id = f.generation_id, district_id = f.district_id, street_id = f.street_id,
         community_id = f.community_id, grid_id = f.grid_id, micro_grid_id = f.micro_grid_id,
         snapped_m = f.snapped_m,
-        status = CASE WHEN i.status NOT IN ('reported', 'unlocated', 'assigned') THEN i.status
-                      WHEN f.leaf IS NULL THEN 'unlocated' ELSE 'assigned' END
+        status = gisapp_located_status(i.status, f.leaf)
     FROM fresh f WHERE i.id = f.id;
     GET DIAGNOSTICS moved = ROW_COUNT;
     PERFORM set_config('gisapp.action', '', true);

@@ -38,8 +38,7 @@ CREATE TABLE area (
     geom              geometry(MultiPolygon, 4326) NOT NULL,
     area_m2           double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
     CONSTRAINT area_code_unique UNIQUE (generation_id, code),
-    CONSTRAINT area_geom_valid CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom)),
-    CONSTRAINT area_not_own_parent CHECK (parent_id <> id)
+    CONSTRAINT area_geom_valid CHECK (ST_IsValid(geom) AND NOT ST_IsEmpty(geom))
 );
 CREATE INDEX area_geom_idx ON area USING gist (geom);
 CREATE INDEX area_parent_idx ON area (parent_id);

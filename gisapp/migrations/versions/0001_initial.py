@@ -31,6 +31,6 @@ def downgrade() -> None:
         "gisapp_out_of_china", "gisapp_wgs84_to_gcj02", "gisapp_gcj02_to_wgs84", "gisapp_bd09_to_gcj02",
         "gisapp_gcj02_to_bd09", "gisapp_to_wgs84", "gisapp_setting", "gisapp_active_generation",
         "gisapp_generation_guard", "gisapp_generation_no_back_to_draft", "gisapp_area_check_parent",
-        "gisapp_area_sync_pieces", "gisapp_locate", "gisapp_nearest", "gisapp_assign",
+        "gisapp_area_sync_pieces", "gisapp_owner_level", "gisapp_locate", "gisapp_located_status", "gisapp_nearest", "gisapp_assign",
         "gisapp_place_feature", "gisapp_incident_assign", "gisapp_incident_touch", "gisapp_incident_log",
         "gisapp_append_only", "gisapp_activate_generation"]) + " CASCADE")

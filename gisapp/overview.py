@@ -1,0 +1,19 @@
+"""Counts of what the database holds, for the health check and the overview page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+COUNTS = sa.text("""
+    SELECT gisapp_active_generation() AS generation,
+           (SELECT count(*) FROM area WHERE generation_id = gisapp_active_generation()) AS areas,
+           (SELECT count(*) FROM building) AS buildings,
+           (SELECT count(*) FROM checkpoint) AS checkpoints,
+           (SELECT count(*) FROM incident) AS incidents,
+           (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
+           (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated""")
+
+
+def counts(conn: Connection) -> dict:
+    return dict(conn.execute(COUNTS).mappings().one())
