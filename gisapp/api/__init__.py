@@ -36,14 +36,27 @@ def _unexpected(exc: Exception):
     return _error(500, "server", "internal error; it has been logged")
 
 
+def _api_methods() -> list[str]:
+    """Methods an API route takes at this path (Dash's catch-all page also answers GET)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint.startswith(bp.name + "."):
+            allowed.append(method)
+    return allowed
+
+
 def _route_errors_as_json():
     """Under /api/, unknown paths and methods answer in the error shape, not Dash's HTML page."""
     if not request.path.startswith(bp.url_prefix + "/") and request.path != bp.url_prefix:
         return None
     exc = request.routing_exception
     if isinstance(exc, MethodNotAllowed):
-        allowed = ", ".join(sorted(m for m in exc.valid_methods or [] if m not in ("HEAD", "OPTIONS")))
-        return _error(405, "method", f"{request.method} is not allowed here; use {allowed}")
+        return _error(405, "method", f"{request.method} is not allowed here; use {', '.join(_api_methods())}")
     if exc is not None or not (request.endpoint or "").startswith(bp.name + "."):
         return _error(404, "path", f"no API route {request.path}")
     return None

@@ -143,6 +143,8 @@ def test_deeply_nested_json_is_400(client):
 def test_unknown_routes_and_methods_answer_in_json(client, method, path, status, field):
     resp = getattr(client, method)(path)
     assert resp.status_code == status and resp.is_json and resp.get_json()["errors"][0]["field"] == field
+    if method == "put":
+        assert resp.get_json()["errors"][0]["message"].endswith("use POST")
 
 
 @pytest.mark.parametrize("crs,forward", [
