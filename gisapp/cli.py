@@ -73,13 +73,9 @@ def db() -> None:
 def db_upgrade() -> None:
     """Create the database if needed, migrate it to the newest schema, sync settings it reads."""
     from .migrate import upgrade
-    settings = get_settings()
-    before, after = upgrade(settings.database_url)
-    with begin() as conn:
-        conn.execute(sa.text("INSERT INTO app_setting VALUES ('snap_metres', :v) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                     {"v": str(settings.snap_metres)})
-    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    before, after, days = upgrade(get_settings().database_url, get_settings())
+    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
+               + (f"; working calendar: {days} days" if days else ""))
 
 
 @main.command()

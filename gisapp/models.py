@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
@@ -76,6 +76,9 @@ class Category(Base):
     urgent: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     sort: Mapped[int] = mapped_column(sa.Integer, server_default="0")
     active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())
+    auto_level: Mapped[str | None] = mapped_column(area_level)
+    dup_radius_m: Mapped[float] = mapped_column(sa.Float, server_default="50")
+    dup_window_hours: Mapped[float] = mapped_column(sa.Float, server_default="72")
 
 
 class Building(Base):
@@ -129,6 +132,13 @@ class Incident(Base):
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     micro_grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     snapped_m: Mapped[float | None] = mapped_column(sa.Float)
+    owner_level: Mapped[str | None] = mapped_column(area_level)
+    satisfaction: Mapped[str | None] = mapped_column(sa.Text)
+    duplicate_of: Mapped[int | None] = mapped_column(sa.ForeignKey("incident.id"))
+    possible_duplicate_of: Mapped[int | None] = mapped_column(sa.ForeignKey("incident.id"))
+    accept_due: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    handle_due: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    close_due: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class IncidentEvent(Base):
@@ -142,6 +152,50 @@ class IncidentEvent(Base):
     to_status: Mapped[str | None] = mapped_column(sa.Text)
     note: Mapped[str] = mapped_column(sa.Text, server_default="")
     data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
+class CalendarDay(Base):
+    __tablename__ = "calendar_day"
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(sa.Boolean)
+    name: Mapped[str] = mapped_column(sa.Text, server_default="")
+
+
+class SlaRule(Base):
+    __tablename__ = "sla_rule"
+    __table_args__ = (sa.UniqueConstraint("category", "level", postgresql_nulls_not_distinct=True),)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    category: Mapped[str | None] = mapped_column(sa.ForeignKey("category.code"))
+    level: Mapped[str | None] = mapped_column(area_level)
+    accept_hours: Mapped[float] = mapped_column(sa.Float)
+    handle_hours: Mapped[float] = mapped_column(sa.Float)
+    close_hours: Mapped[float] = mapped_column(sa.Float)
+
+
+class Transition(Base):
+    __tablename__ = "transition"
+    action: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    from_status: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    to_status: Mapped[str] = mapped_column(sa.Text)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    name_zh: Mapped[str] = mapped_column(sa.Text)
+    name_en: Mapped[str] = mapped_column(sa.Text)
+
+
+class DepartmentTask(Base):
+    __tablename__ = "department_task"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incident.id"), index=True)
+    department: Mapped[str] = mapped_column(sa.ForeignKey("department.code"))
+    status: Mapped[str] = mapped_column(sa.Text, server_default="called")
+    called_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    arrived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    called_by: Mapped[str] = mapped_column(sa.Text)
 
 
 metadata = Base.metadata

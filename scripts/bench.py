@@ -38,7 +38,7 @@ def main() -> None:
     base = get_settings().database_url
     url = with_database(base, database_name(base) + "_bench")
     drop_database(url)
-    migrate.upgrade(url)
+    migrate.upgrade(url, get_settings())
     engine = get_engine(url)
     with engine.begin() as conn:
         import_areas(conn, LA / "la-city-council-districts-2012.json", "street", "name", "name", generation=1)

@@ -22,7 +22,7 @@ def database_url() -> str:
     os.environ["DATABASE_URL"] = url          # the app, the CLI and the browser server all use it
     config.get_settings.cache_clear()
     db.drop_database(url)
-    migrate.upgrade(url)
+    migrate.upgrade(url, config.get_settings())
     from gisapp.demo import load_demo
     with db.get_engine(url).begin() as conn:
         for _ in load_demo(conn):

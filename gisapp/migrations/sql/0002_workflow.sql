@@ -1,0 +1,109 @@
+-- The closed loop: one transition table, one function that applies it, a guard for every writer.
+-- Errors carry an HTTP-like SQLSTATE: GS404 not found, GS409 conflict, GS422 invalid input.
+
+ALTER TABLE category
+    ADD COLUMN auto_level area_level,                                   -- goes straight to this owner level
+    ADD COLUMN dup_radius_m double precision NOT NULL DEFAULT 50 CHECK (dup_radius_m >= 0),
+    ADD COLUMN dup_window_hours double precision NOT NULL DEFAULT 72 CHECK (dup_window_hours >= 0);
+UPDATE category SET auto_level = 'street' WHERE code IN ('power', 'water');  -- a whole compound, say
+UPDATE category SET dup_radius_m = 200, dup_window_hours = 24 WHERE code IN ('power', 'water');
+
+ALTER TABLE incident
+    ADD COLUMN owner_level area_level,
+    ADD COLUMN satisfaction text CHECK (satisfaction IN ('satisfied', 'basically', 'unsatisfied')),
+    ADD COLUMN duplicate_of bigint REFERENCES incident (id),
+    ADD COLUMN possible_duplicate_of bigint REFERENCES incident (id),
+    ADD COLUMN accept_due timestamptz,
+    ADD COLUMN handle_due timestamptz,
+    ADD COLUMN close_due timestamptz,
+    ADD CONSTRAINT incident_not_own_duplicate CHECK (duplicate_of <> id AND possible_duplicate_of <> id);
+
+CREATE TABLE transition (
+    action      text NOT NULL,
+    from_status text NOT NULL,
+    to_status   text NOT NULL,
+    PRIMARY KEY (action, from_status)
+);
+INSERT INTO transition (action, from_status, to_status) VALUES
+    ('accept', 'assigned', 'accepted'),
+    ('start', 'accepted', 'in_progress'),
+    ('start', 'reopened', 'in_progress'),
+    ('feedback', 'in_progress', 'feedback'),
+    ('verify', 'feedback', 'verified'),
+    ('reject', 'feedback', 'in_progress'),
+    ('close', 'verified', 'closed'),
+    ('evaluate', 'closed', 'evaluated'),
+    ('reopen', 'evaluated', 'reopened');
+INSERT INTO transition (action, from_status, to_status)
+SELECT a, s, 'cancelled' FROM unnest(ARRAY['cancel', 'merge']) a,
+    unnest(ARRAY['reported', 'unlocated', 'assigned', 'accepted', 'in_progress', 'feedback',
+                 'verified', 'reopened']) s;
+
+CREATE TABLE department (
+    code    text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*$'),
+    name_zh text NOT NULL,
+    name_en text NOT NULL
+);
+INSERT INTO department VALUES
+    ('power', '供电公司', 'Power company'), ('water', '自来水公司', 'Water company'),
+    ('heating', '供热公司', 'Heating company'), ('city_management', '城管局', 'City management'),
+    ('housing', '住建局', 'Housing bureau'), ('police', '派出所', 'Police'),
+    ('fire', '消防救援', 'Fire and rescue'), ('sanitation', '环卫所', 'Sanitation');
+
+CREATE TABLE department_task (
+    id          bigserial PRIMARY KEY,
+    incident_id bigint NOT NULL REFERENCES incident (id),
+    department  text NOT NULL REFERENCES department (code),
+    status      text NOT NULL DEFAULT 'called' CHECK (status IN ('called', 'arrived', 'done')),
+    called_at   timestamptz NOT NULL DEFAULT now(),
+    arrived_at  timestamptz,
+    done_at     timestamptz,
+    called_by   text NOT NULL
+);
+CREATE INDEX department_task_incident_idx ON department_task (incident_id);
+
+-- Every event, however written, reaches the listeners (moved here from the incident trigger).
+CREATE FUNCTION gisapp_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('gisapp_incident', json_build_object(
+        'incident_id', NEW.incident_id, 'event_id', NEW.id, 'action', NEW.action,
+        'status', NEW.to_status)::text);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER incident_event_notify AFTER INSERT ON incident_event
+    FOR EACH ROW EXECUTE FUNCTION gisapp_event_notify();
+
+CREATE OR REPLACE FUNCTION gisapp_incident_log() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed jsonb;
+    act text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        changed := jsonb_build_object(
+            'source', NEW.source, 'category', NEW.category, 'generation_id', NEW.generation_id,
+            'micro_grid_id', NEW.micro_grid_id, 'grid_id', NEW.grid_id, 'snapped_m', NEW.snapped_m,
+            'owner_level', NEW.owner_level, 'possible_duplicate_of', NEW.possible_duplicate_of);
+        act := 'report';
+    ELSE
+        SELECT coalesce(jsonb_object_agg(n.key, n.value), '{}') INTO changed
+        FROM jsonb_each(to_jsonb(NEW) - 'geom') n
+        WHERE n.key NOT IN ('version', 'updated_at')
+          AND (to_jsonb(OLD) - 'geom') -> n.key IS DISTINCT FROM n.value;
+        IF OLD.geom IS DISTINCT FROM NEW.geom THEN
+            changed := changed || jsonb_build_object('lon', ST_X(NEW.geom), 'lat', ST_Y(NEW.geom));
+        END IF;
+        IF changed = '{}' THEN
+            RETURN NULL;
+        END IF;
+        act := 'update';
+    END IF;
+    INSERT INTO incident_event (incident_id, actor, action, from_status, to_status, note, data)
+    VALUES (NEW.id,
+            coalesce(nullif(current_setting('gisapp.actor', true), ''), 'db:' || current_user),
+            coalesce(nullif(current_setting('gisapp.action', true), ''), act),
+            CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
+            NEW.status,
+            coalesce(current_setting('gisapp.note', true), ''),
+            changed);
+    RETURN NULL;
+END $$;
