@@ -21,11 +21,14 @@ REPORT_SELECT = f"""
 SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urgent,
        ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.input_lon, i.input_lat,
        i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
+       i.owner_level::text AS owner_level, i.satisfaction, i.duplicate_of, i.possible_duplicate_of,
+       o.due, o.stage AS due_stage, coalesce(o.overdue, false) AS overdue,
        c.name_zh AS category_zh, c.name_en AS category_en,
        b.id AS building_id, b.code AS building_code,
        {_LEVEL_COLS}
 FROM incident i
 JOIN category c ON c.code = i.category
+JOIN incident_overdue o ON o.id = i.id
 LEFT JOIN building b ON b.id = i.building_id
 {_LEVEL_JOINS}
 """
@@ -61,11 +64,55 @@ def report_dict(row: Any, base_url: str = "") -> dict:
         "reported_at": row["reported_at"].isoformat(),
         "created_at": row["created_at"].isoformat(),
         "assignment": assignment_of(row),
+        "owner_level": row["owner_level"],
+        "satisfaction": row["satisfaction"],
+        "due": None if row["due"] is None else {"stage": row["due_stage"], "at": row["due"].isoformat()},
+        "overdue": row["overdue"],
+        "possible_duplicate_of": row["possible_duplicate_of"],
+        "duplicate_of": row["duplicate_of"],
         "links": {
             "self": f"{base_url}/api/v1/reports/{row['id']}",
             "map": f"{base_url}/?incident={row['id']}",
+            # A merged report's reporter follows the original case.
+            **({"follow": f"{base_url}/api/v1/reports/{row['duplicate_of']}"} if row["duplicate_of"] else {}),
         },
     }
+
+
+def list_reports(conn: Connection, *, status: list[str] | None = None, area: str | None = None,
+                 category: str | None = None, since=None, until=None, overdue: bool | None = None,
+                 text: str | None = None, limit: int = 50, offset: int = 0,
+                 base_url: str = "") -> tuple[int, list[dict]]:
+    """Cases matching the filters, newest first, and the total count; `area` is a code at any level."""
+    where = ["true"]
+    params: dict = {"limit": limit, "offset": offset}
+    if status:
+        where.append("i.status = ANY(:status)")
+        params["status"] = status
+    if area:
+        where.append("(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
+                     "IN (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id)")
+        params["area"] = area
+    if category:
+        where.append("i.category = :category")
+        params["category"] = category
+    if since:
+        where.append("i.reported_at >= :since")
+        params["since"] = since
+    if until:
+        where.append("i.reported_at < :until")
+        params["until"] = until
+    if overdue is not None:
+        where.append("coalesce(o.overdue, false) = :overdue")
+        params["overdue"] = overdue
+    if text:
+        where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
+        params["text"], params["exact"] = f"%{text}%", text
+    sql = REPORT_SELECT + " WHERE " + " AND ".join(where)
+    total = conn.scalar(sa.text(f"SELECT count(*) FROM ({sql}) x"), params)
+    rows = conn.execute(sa.text(sql + " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"),
+                        params).mappings()
+    return total, [report_dict(r, base_url) for r in rows]
 
 
 def get_report(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import request
 
 from ..config import get_settings
@@ -21,3 +23,18 @@ def query_float(name: str) -> float:
         return float(raw)
     except ValueError:
         raise ApiError(400, [(name, f"must be a number, got {raw[:40]!r}")]) from None
+
+
+def json_object() -> dict:
+    """The request body as a JSON object, or the 400/415/422 that says what is wrong with it."""
+    if not request.is_json:
+        raise ApiError(415, [("body", "Content-Type must be application/json")])
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, [("body", f"malformed JSON: {exc}")]) from None
+    except RecursionError:
+        raise ApiError(400, [("body", "JSON is nested too deeply")]) from None
+    if not isinstance(body, dict):
+        raise ApiError(422, [("body", "must be a JSON object")])
+    return body

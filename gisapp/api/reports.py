@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import jsonify, request
 
 from .. import intake
@@ -12,24 +10,12 @@ from ..db import begin
 from ..errors import ApiError
 from ..reports import get_report
 from . import bp
-from .base import base_url
-
-
-def _json_body():
-    if not request.is_json:
-        raise ApiError(415, [("body", "Content-Type must be application/json")])
-    raw = request.get_data(cache=False)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, [("body", f"malformed JSON: {exc}")]) from None
-    except RecursionError:
-        raise ApiError(400, [("body", "JSON is nested too deeply")]) from None
+from .base import base_url, json_object
 
 
 @bp.post("/reports")
 def create_report():
-    body = _json_body()
+    body = json_object()
     with begin() as conn:
         report = intake.validate(body, intake.known_categories(conn), get_settings().timezone)
         new_id, created = intake.store(conn, report, actor=f"api:{request.remote_addr}")

@@ -144,7 +144,7 @@ def test_unknown_routes_and_methods_answer_in_json(client, method, path, status,
     resp = getattr(client, method)(path)
     assert resp.status_code == status and resp.is_json and resp.get_json()["errors"][0]["field"] == field
     if method == "put":
-        assert resp.get_json()["errors"][0]["message"].endswith("use POST")
+        assert resp.get_json()["errors"][0]["message"].endswith("use GET, POST")
 
 
 @pytest.mark.parametrize("crs,forward", [

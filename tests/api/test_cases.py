@@ -1,0 +1,93 @@
+"""Working cases over HTTP: POST /reports/<id>/events, GET /reports, department call-outs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def post(client, path, body):
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def case(client, sql):
+    p = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM area a, ST_PointOnSurface(a.geom) p
+               WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
+               ORDER BY a.code DESC LIMIT 1""")[0]
+    return post(client, "/api/v1/reports", {"lon": p["lon"], "lat": p["lat"], "category": "road"}).get_json()
+
+
+def event(client, case_id, **body):
+    return post(client, f"/api/v1/reports/{case_id}/events", body)
+
+
+def test_accept_returns_the_case_with_new_status_version_and_owner(client, case):
+    resp = event(client, case["id"], action="accept", actor="网格员张三", version=case["version"])
+    body = resp.get_json()
+    assert resp.status_code == 200 and body["status"] == "accepted" and body["version"] == case["version"] + 1
+    assert body["owner_level"] == "micro_grid" and body["allowed_actions"] == ["cancel", "merge", "start", "escalate"]
+
+
+def test_a_refused_transition_is_409_naming_the_allowed_ones(client, case):
+    resp = event(client, case["id"], action="close", actor="x")
+    assert resp.status_code == 409
+    assert "allowed: accept, cancel, merge, escalate" in resp.get_json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("body,field", [({"action": "fly", "actor": "x"}, "action"), ({"action": "accept"}, "actor"),
+                                        ({"action": "accept", "actor": ""}, "actor"),
+                                        ({"action": "evaluate", "actor": "x", "satisfaction": "meh"}, "satisfaction"),
+                                        ({"action": "accept", "actor": "x", "version": "7"}, "version"),
+                                        ({"action": "accept", "actor": "x", "colour": 1}, "colour")])
+def test_bad_event_bodies_are_422(client, case, body, field):
+    resp = event(client, case["id"], **body)
+    assert resp.status_code == 422 and resp.get_json()["errors"][0]["field"] == field
+
+
+def test_two_people_at_once_one_wins_the_other_is_told(client, case):
+    first = event(client, case["id"], action="accept", actor="a", version=case["version"])
+    second = event(client, case["id"], action="accept", actor="b", version=case["version"])
+    assert first.status_code == 200 and second.status_code == 409
+    assert second.get_json()["errors"][0]["field"] == "version"
+
+
+def test_unknown_case_is_404(client):
+    assert event(client, 999999999, action="accept", actor="x").status_code == 404
+
+
+def test_department_call_out_loop(client, case):
+    assert post(client, f"/api/v1/reports/{case['id']}/departments",
+                {"department": "power", "actor": "op"}).status_code == 409
+    for _ in range(3):
+        assert event(client, case["id"], action="escalate", actor="op", note="整栋停电").status_code == 200
+    resp = post(client, f"/api/v1/reports/{case['id']}/departments", {"department": "power", "actor": "op"})
+    assert resp.status_code == 201 and resp.get_json()["tasks"][0]["status"] == "called"
+    task = resp.get_json()["task_id"]
+    assert post(client, f"/api/v1/department-tasks/{task}", {"status": "done", "actor": "供电"}).status_code == 200
+    assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": "x"}).status_code == 409
+    assert post(client, f"/api/v1/reports/{case['id']}/departments",
+                {"department": "nasa", "actor": "op"}).status_code == 422
+
+
+def test_merged_report_points_its_reporter_at_the_original(client, case):
+    dup = post(client, "/api/v1/reports", {"lon": case["lon"], "lat": case["lat"], "category": "road"}).get_json()
+    assert dup["possible_duplicate_of"] == case["id"]
+    merged = event(client, dup["id"], action="merge", actor="op", duplicate_of=case["id"]).get_json()
+    assert merged["status"] == "cancelled" and merged["links"]["follow"].endswith(f"/api/v1/reports/{case['id']}")
+
+
+def test_list_filters_and_pages(client, case, sql):
+    body = client.get("/api/v1/reports?status=assigned&per_page=5").get_json()
+    total = sql("SELECT count(*) AS n FROM incident WHERE status = 'assigned'")[0]["n"]
+    assert body["count"] == total and len(body["items"]) == min(5, total)
+    assert all(i["status"] == "assigned" for i in body["items"])
+    grid = case["assignment"]["grid"]["code"]
+    in_grid = client.get(f"/api/v1/reports?area={grid}&per_page=500").get_json()
+    assert case["id"] in [i["id"] for i in in_grid["items"]]
+    assert all(i["assignment"]["grid"]["code"] == grid for i in in_grid["items"])
+    overdue = client.get("/api/v1/reports?overdue=true&per_page=500").get_json()
+    assert overdue["count"] > 0 and all(i["overdue"] for i in overdue["items"])
+    for bad in ("status=flying", "from=yesterday", "per_page=0", "overdue=maybe", "page=x"):
+        assert client.get(f"/api/v1/reports?{bad}").status_code == 400
