@@ -91,3 +91,17 @@ def department_tasks(conn: Connection, incident_id: int) -> list[dict]:
         SELECT t.id, t.department, d.name_zh, d.name_en, t.status, t.called_at, t.arrived_at, t.done_at, t.called_by
         FROM department_task t JOIN department d ON d.code = t.department
         WHERE t.incident_id = :i ORDER BY t.id"""), {"i": incident_id}).mappings()]
+
+
+def place(conn: Connection, incident_id: int, lon: float, lat: float, actor: str) -> str:
+    """An operator puts a report on the map; the assignment trigger does the rest. Returns its status."""
+    with database_rules(), _savepoint(conn):
+        conn.execute(sa.text("SELECT set_config('gisapp.actor', :who, true), set_config('gisapp.action', 'place', true)"),
+                     {"who": actor})
+        found = conn.scalar(sa.text("""
+            UPDATE incident SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326) WHERE id = :i RETURNING status"""),
+            {"i": incident_id, "x": lon, "y": lat})
+        conn.execute(sa.text("SELECT set_config('gisapp.action', '', true)"))
+    if found is None:
+        raise ApiError(404, [("id", f"no case {incident_id}")])
+    return found

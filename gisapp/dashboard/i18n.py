@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale, gettext
+
 
 def N_(message: str) -> str:
     return message
@@ -19,3 +21,24 @@ STATUS_LABELS = {"reported": N_("Reported"), "unlocated": N_("Unlocated"), "assi
 GRID_LOCALE = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
                "pageSizeSelectorLabel": N_("Page size:"), "filterOoo": N_("Filter..."),
                "contains": N_("Contains"), "equals": N_("Equals"), "noRowsToShow": N_("No rows to show")}
+
+ACTION_LABELS = {"report": N_("Reported"), "update": N_("Updated"), "reassign": N_("Reassigned"),
+                 "place": N_("Placed on the map"), "accept": N_("Accept"), "start": N_("Start"),
+                 "feedback": N_("Feedback"), "verify": N_("Verify"), "reject": N_("Reject"), "close": N_("Close"),
+                 "evaluate": N_("Evaluate"), "reopen": N_("Reopen"), "cancel": N_("Cancel"),
+                 "escalate": N_("Escalate"), "deescalate": N_("De-escalate"), "merge": N_("Merge as duplicate"),
+                 "callout": N_("Department called"), "department_arrived": N_("Department arrived"),
+                 "department_done": N_("Department done")}
+
+
+def in_chinese() -> bool:
+    return get_locale().language == "zh"
+
+
+def category_label(report: dict) -> str:
+    return report["category_name"]["zh" if in_chinese() else "en"]
+
+
+def label(table: dict[str, str], key: str) -> str:
+    """The translated label for a code (gettext on a variable, so extraction relies on N_ above)."""
+    return gettext(table.get(key, key))

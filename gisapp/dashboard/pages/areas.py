@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ...areas import list_areas
 from ...db import begin
 from ..chrome import page_header
-from ..i18n import GRID_LOCALE, LEVEL_LABELS
+from ..i18n import GRID_LOCALE, LEVEL_LABELS, label
 
 dash.register_page(__name__, path="/areas", name="Areas", order=1)
 
@@ -34,8 +34,7 @@ def layout(**_query):
     with begin() as conn:
         rows = list_areas(conn)
     for row in rows:
-        label = LEVEL_LABELS[row["level"]]
-        row["level_label"] = _(label)
+        row["level_label"] = label(LEVEL_LABELS, row["level"])
     body = (html.P(_("No active generation yet: import areas with `gisapp areas import`."), id="areas-empty")
             if not rows else
             dag.AgGrid(id="areas-grid", rowData=rows, columnDefs=columns(),

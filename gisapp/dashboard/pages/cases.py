@@ -1,0 +1,174 @@
+"""/cases: the operator console. A filterable case table, and a panel to work the chosen case."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_leaflet as dl
+import sqlalchemy as sa
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from flask_babel import gettext as _
+
+from ... import workflow
+from ...db import begin
+from ...errors import ApiError
+from ...models import STATUSES
+from ...reports import get_report, list_reports
+from ..chrome import page_header
+from ..i18n import ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, category_label, in_chinese, label
+
+dash.register_page(__name__, path="/cases", name="Cases", order=2)
+
+
+def _columns() -> list[dict]:
+    return [{"field": "id", "headerName": _("ID"), "width": 90},
+            {"field": "status_label", "headerName": _("Status"), "width": 110},
+            {"field": "category_label", "headerName": _("Category"), "width": 120},
+            {"field": "owner_label", "headerName": _("Owner level"), "width": 110},
+            {"field": "grid", "headerName": _("Grid"), "flex": 1},
+            {"field": "reported", "headerName": _("Reported at"), "width": 150},
+            {"field": "overdue_label", "headerName": _("Overdue"), "width": 90}]
+
+
+def _rows(items: list[dict]) -> list[dict]:
+    return [{"id": c["id"], "status_label": label(STATUS_LABELS, c["status"]),
+             "category_label": category_label(c),
+             "owner_label": label(LEVEL_LABELS, c["owner_level"]) if c["owner_level"] else "—",
+             "grid": (c["assignment"] or {}).get("grid", {}) and c["assignment"]["grid"]["name"] or "—",
+             "reported": c["reported_at"][:16].replace("T", " "), "overdue_label": "⚠" if c["overdue"] else ""}
+            for c in items]
+
+
+def layout(**_query):
+    with begin() as conn:
+        departments = conn.execute(sa.text("SELECT code, name_zh, name_en FROM department ORDER BY code")).all()
+    zh = in_chinese()
+    return html.Div([
+        page_header(_("Cases")),
+        html.Div([
+            dcc.Dropdown(id="cases-status", multi=True, placeholder=_("Status"),
+                         options=[{"label": label(STATUS_LABELS, s), "value": s} for s in STATUSES]),
+            dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True),
+            dcc.Input(id="cases-text", placeholder=_("Search text, reference or ID"), debounce=True),
+            dcc.Checklist(id="cases-overdue", options=[{"label": _("Overdue only"), "value": "1"}], value=[]),
+        ], className="filters"),
+        html.Div([
+            dag.AgGrid(id="cases-grid", columnDefs=_columns(), rowData=[],
+                       defaultColDef={"sortable": True, "resizable": True},
+                       dashGridOptions={"rowSelection": "single", "pagination": True, "paginationPageSize": 20,
+                                        "localeText": {k: _(v) for k, v in GRID_LOCALE.items()}},
+                       getRowId="params.data.id", style={"height": "70vh"}, className="cases-grid"),
+            html.Div([
+                html.Div(id="case-detail"),
+                html.Div([
+                    dcc.Input(id="case-actor", placeholder=_("Your name (actor)"), className="wide"),
+                    dcc.Input(id="case-note", placeholder=_("Note or reason"), className="wide"),
+                    dcc.Dropdown(id="case-satisfaction", placeholder=_("Satisfaction"), options=[
+                        {"label": _("Satisfied"), "value": "satisfied"},
+                        {"label": _("Basically satisfied"), "value": "basically"},
+                        {"label": _("Unsatisfied"), "value": "unsatisfied"}]),
+                    dcc.Input(id="case-duplicate-of", type="number", placeholder=_("Duplicate of case ID")),
+                    html.Div(id="case-actions", className="actions"),
+                    html.Div([dcc.Dropdown(id="case-department", placeholder=_("Department"),
+                                           options=[{"label": d.name_zh if zh else d.name_en, "value": d.code}
+                                                    for d in departments]),
+                              html.Button(_("Call department"), id="case-callout", n_clicks=0)], className="row"),
+                    html.Div(id="case-message", role="status"),
+                ], id="case-controls", className="panel"),
+            ], className="case-side"),
+        ], className="cases-body"),
+        dcc.Store(id="case-selected"), dcc.Store(id="case-refresh", data=0),
+    ], className="page")
+
+
+@callback(Output("cases-grid", "rowData"),
+          Input("cases-status", "value"), Input("cases-area", "value"), Input("cases-text", "value"),
+          Input("cases-overdue", "value"), Input("case-refresh", "data"))
+def load_rows(status, area, text, overdue, _refresh):
+    with begin() as conn:
+        _total, items = list_reports(conn, status=status or None, area=area or None, text=text or None,
+                                     overdue=True if overdue else None, limit=500)
+    return _rows(items)
+
+
+@callback(Output("case-selected", "data"), Input("cases-grid", "selectedRows"), prevent_initial_call=True)
+def select(rows):
+    return rows[0]["id"] if rows else None
+
+
+def _timeline(events: list[dict]) -> html.Ol:
+    return html.Ol([html.Li([html.Span(e["at"].strftime("%m-%d %H:%M"), className="when"), " ",
+                             html.B(label(ACTION_LABELS, e["action"])), " · ", e["actor"],
+                             f" — {e['note']}" if e["note"] else ""]) for e in events], className="timeline")
+
+
+def _mini_map(case: dict, outline: dict | None) -> dl.Map:
+    centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
+    layers = [dl.GeoJSON(data=outline, style={"color": "#12325a", "weight": 2, "fillOpacity": 0.08})] if outline else []
+    if case["lon"] is not None:
+        layers.append(dl.CircleMarker(center=centre, radius=8, color="#d9480f", fill=True))
+    return dl.Map(layers, center=centre, zoom=17, id="case-map", style={"height": "220px"},
+                  attributionControl=False)
+
+
+@callback(Output("case-detail", "children"), Output("case-actions", "children"),
+          Input("case-selected", "data"), Input("case-refresh", "data"))
+def show(case_id, _refresh):
+    if not case_id:
+        return html.P(_("Choose a case in the table."), className="hint"), []
+    with begin() as conn:
+        case = get_report(conn, case_id)
+        events = workflow.timeline(conn, case_id)
+        actions = workflow.allowed_actions(conn, case_id)
+        outline = conn.scalar(sa.text("""SELECT ST_AsGeoJSON(a.geom)::json FROM incident i
+                                         JOIN area a ON a.id = coalesce(i.micro_grid_id, i.grid_id) WHERE i.id = :i"""),
+                              {"i": case_id})
+    chain = case["assignment"] or {}
+    place = " › ".join(chain[lv]["name"] for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv))
+    detail = html.Div([
+        html.H3(_("Case %(id)s", id=case_id), id="case-title"),
+        html.P([html.B(label(STATUS_LABELS, case["status"]), id="case-status"), f" · v{case['version']} · ",
+                place or _("Unlocated: click the map to place it")]),
+        html.P(case["description"]),
+        _mini_map(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None),
+        _timeline(events),
+        dcc.Store(id="case-version", data=case["version"]),
+    ])
+    buttons = [html.Button(label(ACTION_LABELS, a), id={"type": "case-action", "action": a}, n_clicks=0,
+                           className=f"action action-{a}") for a in actions]
+    return detail, buttons
+
+
+def _run(fn) -> tuple[str, bool]:
+    try:
+        with begin() as conn:
+            fn(conn)
+    except ApiError as exc:
+        return "; ".join(m for _f, m in exc.errors), False
+    return _("Done."), True
+
+
+@callback(Output("case-message", "children"), Output("case-refresh", "data"),
+          Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
+          Input("case-map", "clickData"),
+          State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
+          State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
+          State("case-department", "value"), State("case-refresh", "data"), prevent_initial_call=True)
+def perform(_clicks, _callout, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
+            department, refresh):
+    trigger = ctx.triggered_id
+    if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
+        return no_update, no_update
+    if not (actor or "").strip():
+        return _("Enter your name first."), no_update
+    if trigger == "case-callout":
+        message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
+    elif trigger == "case-map":
+        latlng = (map_click or {}).get("latlng") or {}
+        message, ok = _run(lambda c: workflow.place(c, case_id, latlng["lng"], latlng["lat"], actor))
+    else:
+        action = trigger["action"]
+        message, ok = _run(lambda c: workflow.transition(
+            c, case_id, action, actor, note or "", version,
+            satisfaction if action == "evaluate" else None, int(duplicate_of) if action == "merge" and duplicate_of else None))
+    return message, (refresh or 0) + 1 if ok else no_update
