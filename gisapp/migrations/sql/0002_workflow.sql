@@ -107,3 +107,13 @@ BEGIN
             changed);
     RETURN NULL;
 END $$;
+
+-- Importing history (the demo, or cases moved from an older system): a writer may date its
+-- events with SET LOCAL gisapp.at = '…'. Live writers leave it unset and get the clock.
+CREATE FUNCTION gisapp_event_time() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.at := coalesce(nullif(current_setting('gisapp.at', true), '')::timestamptz, NEW.at);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER incident_event_time BEFORE INSERT ON incident_event
+    FOR EACH ROW EXECUTE FUNCTION gisapp_event_time();
