@@ -80,7 +80,8 @@ def report_dict(row: Any, base_url: str = "") -> dict:
 
 
 def list_reports(conn: Connection, *, status: list[str] | None = None, area: str | None = None,
-                 category: str | None = None, since=None, until=None, overdue: bool | None = None,
+                 category: str | None = None, level: str | None = None, since=None, until=None,
+                 overdue: bool | None = None,
                  text: str | None = None, limit: int = 50, offset: int = 0,
                  base_url: str = "") -> tuple[int, list[dict]]:
     """Cases matching the filters, newest first, and the total count; `area` is a code at any level."""
@@ -96,6 +97,9 @@ def list_reports(conn: Connection, *, status: list[str] | None = None, area: str
     if category:
         where.append("i.category = :category")
         params["category"] = category
+    if level:
+        where.append("i.owner_level::text = :level")
+        params["level"] = level
     if since:
         where.append("i.reported_at >= :since")
         params["since"] = since

@@ -9,7 +9,7 @@ from flask import jsonify, request
 from .. import workflow
 from ..db import begin
 from ..errors import ApiError
-from ..models import STATUSES
+from ..models import LEVELS, STATUSES
 from ..reports import get_report, list_reports
 from . import bp
 from .base import base_url, json_object
@@ -104,6 +104,9 @@ def get_reports():
     bad = [s for s in statuses if s not in STATUSES]
     if bad:
         raise ApiError(400, [("status", f"unknown status {bad[0]!r}; one of {', '.join(STATUSES)}")])
+    level = request.args.get("level") or None
+    if level is not None and level not in LEVELS:
+        raise ApiError(400, [("level", f"must be one of {', '.join(LEVELS)}")])
     overdue = request.args.get("overdue")
     if overdue not in (None, "", "true", "false", "1", "0"):
         raise ApiError(400, [("overdue", "must be true or false")])
@@ -111,7 +114,7 @@ def get_reports():
     with begin() as conn:
         total, items = list_reports(
             conn, status=statuses or None, area=request.args.get("area") or None,
-            category=request.args.get("category") or None, since=_day("from"), until=_day("to"),
+            category=request.args.get("category") or None, level=level, since=_day("from"), until=_day("to"),
             overdue=None if not overdue else overdue in ("true", "1"), text=request.args.get("q") or None,
             limit=per_page, offset=(page - 1) * per_page, base_url=base_url())
     return jsonify({"count": total, "page": page, "per_page": per_page, "items": items})

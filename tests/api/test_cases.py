@@ -89,5 +89,6 @@ def test_list_filters_and_pages(client, case, sql):
     assert all(i["assignment"]["grid"]["code"] == grid for i in in_grid["items"])
     overdue = client.get("/api/v1/reports?overdue=true&per_page=500").get_json()
     assert overdue["count"] > 0 and all(i["overdue"] for i in overdue["items"])
-    for bad in ("status=flying", "from=yesterday", "per_page=0", "overdue=maybe", "page=x"):
+    assert all(i["owner_level"] == "street" for i in client.get("/api/v1/reports?level=street").get_json()["items"])
+    for bad in ("status=flying", "from=yesterday", "per_page=0", "overdue=maybe", "page=x", "level=moon"):
         assert client.get(f"/api/v1/reports?{bad}").status_code == 400

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import dash
 import dash_ag_grid as dag
 import dash_leaflet as dl
@@ -12,7 +14,7 @@ from flask_babel import gettext as _
 from ... import workflow
 from ...db import begin
 from ...errors import ApiError
-from ...models import STATUSES
+from ...models import LEVELS, STATUSES
 from ...reports import get_report, list_reports
 from ..chrome import page_header
 from ..i18n import ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, category_label, in_chinese, label
@@ -42,13 +44,20 @@ def _rows(items: list[dict]) -> list[dict]:
 def layout(**_query):
     with begin() as conn:
         departments = conn.execute(sa.text("SELECT code, name_zh, name_en FROM department ORDER BY code")).all()
+        categories = conn.execute(sa.text("SELECT code, name_zh, name_en FROM category ORDER BY sort")).all()
     zh = in_chinese()
     return html.Div([
         page_header(_("Cases")),
         html.Div([
             dcc.Dropdown(id="cases-status", multi=True, placeholder=_("Status"),
                          options=[{"label": label(STATUS_LABELS, s), "value": s} for s in STATUSES]),
+            dcc.Dropdown(id="cases-category", placeholder=_("Category"),
+                         options=[{"label": c.name_zh if zh else c.name_en, "value": c.code} for c in categories]),
+            dcc.Dropdown(id="cases-level", placeholder=_("Owner level"),
+                         options=[{"label": label(LEVEL_LABELS, lv), "value": lv} for lv in LEVELS]),
             dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True),
+            dcc.DatePickerRange(id="cases-dates", display_format="YYYY-MM-DD", clearable=True,
+                                start_date_placeholder_text=_("From"), end_date_placeholder_text=_("To")),
             dcc.Input(id="cases-text", placeholder=_("Search text, reference or ID"), debounce=True),
             dcc.Checklist(id="cases-overdue", options=[{"label": _("Overdue only"), "value": "1"}], value=[]),
         ], className="filters"),
@@ -82,11 +91,14 @@ def layout(**_query):
 
 
 @callback(Output("cases-grid", "rowData"),
-          Input("cases-status", "value"), Input("cases-area", "value"), Input("cases-text", "value"),
-          Input("cases-overdue", "value"), Input("case-refresh", "data"))
-def load_rows(status, area, text, overdue, _refresh):
+          Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
+          Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
+          Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"))
+def load_rows(status, category, level, area, since, until, text, overdue, _refresh):
+    until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
     with begin() as conn:
-        _total, items = list_reports(conn, status=status or None, area=area or None, text=text or None,
+        _total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
+                                     since=since[:10] if since else None, until=until, text=text or None,
                                      overdue=True if overdue else None, limit=500)
     return _rows(items)
 
