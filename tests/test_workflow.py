@@ -214,3 +214,19 @@ def test_nearby_open_case_of_the_same_category_is_flagged_and_can_be_merged(conn
 def test_statuses_in_the_table_are_known_statuses(sql):
     assert {r["s"] for r in sql("SELECT from_status AS s FROM transition UNION SELECT to_status FROM transition")} \
         <= set(STATUSES)
+
+
+def test_an_operator_places_an_unlocated_report(conn, sql):
+    case = conn.scalar(sa.text("INSERT INTO incident (category, geom) VALUES "
+                               "('other', ST_SetSRID(ST_MakePoint(121.4905, 31.2420), 4326)) RETURNING id"))
+    assert status(conn, case) == "unlocated"  # on the Huangpu river
+    target = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat, a.code FROM area a, ST_PointOnSurface(a.geom) p
+                    WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
+                    ORDER BY a.code LIMIT 1""")[0]
+    assert workflow.place(conn, case, target["lon"], target["lat"], "operator-1") == "assigned"
+    last = sql("SELECT actor, action, from_status, to_status FROM incident_event WHERE incident_id = :i "
+               "ORDER BY id DESC LIMIT 1", i=case)[0]
+    assert dict(last) == {"actor": "operator-1", "action": "place", "from_status": "unlocated", "to_status": "assigned"}
+    with pytest.raises(ApiError) as info:
+        workflow.place(conn, 999999999, 121.5, 31.2, "operator-1")
+    assert info.value.status == 404
