@@ -23,12 +23,14 @@ SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urge
        i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
        i.owner_level::text AS owner_level, i.satisfaction, i.duplicate_of, i.possible_duplicate_of,
        o.due, o.stage AS due_stage, coalesce(o.overdue, false) AS overdue,
+       h.code AS handler_area, h.responsible_name AS handler_name, h.responsible_phone AS handler_phone,
        c.name_zh AS category_zh, c.name_en AS category_en,
        b.id AS building_id, b.code AS building_code,
        {_LEVEL_COLS}
 FROM incident i
 JOIN category c ON c.code = i.category
 JOIN incident_overdue o ON o.id = i.id
+LEFT JOIN area h ON h.id = gisapp_chain_id(i, i.owner_level)
 LEFT JOIN building b ON b.id = i.building_id
 {_LEVEL_JOINS}
 """
@@ -65,6 +67,9 @@ def report_dict(row: Any, base_url: str = "") -> dict:
         "created_at": row["created_at"].isoformat(),
         "assignment": assignment_of(row),
         "owner_level": row["owner_level"],
+        # The handler is the owner area's responsible worker (until users and roles land).
+        "handler": None if row["handler_area"] is None else {
+            "area": row["handler_area"], "name": row["handler_name"], "phone": row["handler_phone"]},
         "satisfaction": row["satisfaction"],
         "due": None if row["due"] is None else {"stage": row["due_stage"], "at": row["due"].isoformat()},
         "overdue": row["overdue"],

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from .errors import ApiError
 
 ACTIONS = ("accept", "start", "feedback", "verify", "reject", "close", "evaluate", "reopen", "cancel",
-           "escalate", "deescalate", "merge")
+           "escalate", "deescalate", "merge", "keep")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
 TASK_STATES = ("arrived", "done")
 
@@ -66,7 +66,7 @@ def update_task(conn: Connection, task_id: int, status: str, actor: str, note: s
 def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
     """What the console may offer for a case right now (the table's actions plus escalation)."""
     row = conn.execute(sa.text("""
-        SELECT i.status, i.owner_level, gisapp_base_level(i) AS base,
+        SELECT i.status, i.owner_level, gisapp_base_level(i) AS base, i.possible_duplicate_of,
                (SELECT array_agg(t.action ORDER BY t.action) FROM transition t WHERE t.from_status = i.status) AS actions
         FROM incident i WHERE i.id = :i"""), {"i": incident_id}).mappings().first()
     if row is None:
@@ -77,6 +77,8 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
             actions.append("escalate")
         if row["base"] and row["owner_level"] != row["base"]:
             actions.append("deescalate")
+    if row["possible_duplicate_of"] is not None:
+        actions.append("keep")
     return actions
 
 

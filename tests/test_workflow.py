@@ -206,6 +206,12 @@ def test_nearby_open_case_of_the_same_category_is_flagged_and_can_be_merged(conn
     hints = dict(conn.execute(sa.text("SELECT id, possible_duplicate_of FROM incident WHERE id IN (:a, :b)"),
                               {"a": second, "b": other_kind}).all())
     assert hints == {second: first, other_kind: None}
+    assert "keep" in workflow.allowed_actions(conn, second)
+    third = new_case("drainage")
+    act(conn, third, "keep", "op")
+    assert conn.scalar(sa.text("SELECT possible_duplicate_of FROM incident WHERE id = :i"), {"i": third}) is None
+    with pytest.raises(ApiError):
+        act(conn, third, "keep", "op")
     act(conn, second, "merge", "op", duplicate_of=first)
     row = conn.execute(sa.text("SELECT status, duplicate_of FROM incident WHERE id = :i"), {"i": second}).one()
     assert tuple(row) == ("cancelled", first)

@@ -28,6 +28,7 @@ def test_accept_returns_the_case_with_new_status_version_and_owner(client, case)
     body = resp.get_json()
     assert resp.status_code == 200 and body["status"] == "accepted" and body["version"] == case["version"] + 1
     assert body["owner_level"] == "micro_grid" and body["allowed_actions"] == ["cancel", "merge", "start", "escalate"]
+    assert body["handler"]["area"] == case["assignment"]["micro_grid"]["code"] and body["handler"]["name"]
 
 
 def test_a_refused_transition_is_409_naming_the_allowed_ones(client, case):

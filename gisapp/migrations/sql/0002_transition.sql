@@ -113,7 +113,12 @@ BEGIN
     END IF;
     PERFORM set_config('gisapp.actor', p_actor, true), set_config('gisapp.action', p_action, true),
             set_config('gisapp.note', coalesce(p_note, ''), true), set_config('gisapp.transition', 'on', true);
-    IF p_action IN ('escalate', 'deescalate') THEN
+    IF p_action = 'keep' THEN  -- the operator looked at the duplicate hint and keeps the case apart
+        IF c.possible_duplicate_of IS NULL THEN
+            PERFORM gisapp_fail('GS409', 'action', format('case %s has no possible duplicate to dismiss', p_id));
+        END IF;
+        UPDATE incident SET possible_duplicate_of = NULL WHERE id = p_id;
+    ELSIF p_action IN ('escalate', 'deescalate') THEN
         IF c.status IN ('closed', 'evaluated', 'cancelled') OR c.owner_level IS NULL THEN
             PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: it has no owner to move', p_id, c.status));
         END IF;
