@@ -198,4 +198,17 @@ class DepartmentTask(Base):
     called_by: Mapped[str] = mapped_column(sa.Text)
 
 
+class Attachment(Base):
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incident.id"))
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("incident_event.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.Text)
+    content_type: Mapped[str] = mapped_column(sa.Text)
+    size: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str] = mapped_column(sa.Text)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
 metadata = Base.metadata

@@ -13,6 +13,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from . import attachments
 from .errors import ApiError
 
 ACTIONS = ("accept", "start", "feedback", "verify", "reject", "close", "evaluate", "reopen", "cancel",
@@ -41,13 +42,15 @@ def _savepoint(conn: Connection):
 
 def transition(conn: Connection, incident_id: int, action: str, actor: str, note: str = "",
                version: int | None = None, satisfaction: str | None = None,
-               duplicate_of: int | None = None) -> int:
-    """Apply one action; returns the case's new version."""
+               duplicate_of: int | None = None, files: list[attachments.Attachment] = ()) -> int:
+    """Apply one action, with any files attached to its event; returns the case's new version."""
     data = {k: v for k, v in (("satisfaction", satisfaction), ("duplicate_of", duplicate_of)) if v is not None}
     with database_rules(), _savepoint(conn):
-        return conn.scalar(sa.text("SELECT gisapp_transition(:i, :a, :who, :note, :v, CAST(:d AS jsonb))"),
-                           {"i": incident_id, "a": action, "who": actor, "note": note or "", "v": version,
-                            "d": json.dumps(data)})
+        version = conn.scalar(sa.text("SELECT gisapp_transition(:i, :a, :who, :note, :v, CAST(:d AS jsonb))"),
+                              {"i": incident_id, "a": action, "who": actor, "note": note or "", "v": version,
+                               "d": json.dumps(data)})
+        attachments.store(conn, incident_id, list(files))
+    return version
 
 
 def call_department(conn: Connection, incident_id: int, department: str, actor: str, note: str = "") -> int:
@@ -83,7 +86,8 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
 
 
 def timeline(conn: Connection, incident_id: int) -> list[dict]:
-    return [dict(r) for r in conn.execute(sa.text("""
+    files = attachments.by_event(conn, incident_id)
+    return [{**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
         SELECT id, at, actor, action, from_status, to_status, note, data
         FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()]
 

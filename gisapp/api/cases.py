@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
-from .. import workflow
+from .. import attachments, workflow
 from ..db import begin
 from ..errors import ApiError
 from ..models import LEVELS, STATUSES
@@ -48,12 +49,14 @@ def post_event(incident_id: int):
     satisfaction = body.get("satisfaction")
     if satisfaction is not None and satisfaction not in workflow.SATISFACTION:
         raise ApiError(422, [("satisfaction", f"must be one of {', '.join(workflow.SATISFACTION)}")])
-    unknown = sorted(set(body) - {"action", "actor", "note", "satisfaction", "version", "duplicate_of"})
+    unknown = sorted(set(body) - {"action", "actor", "note", "satisfaction", "version", "duplicate_of",
+                                  "attachments"})
     if unknown:
         raise ApiError(422, [(k, "unknown field") for k in unknown])
     with begin() as conn:
         workflow.transition(conn, incident_id, action, _text(body, "actor", required=True, limit=200),
-                            _text(body, "note"), _int(body, "version"), satisfaction, _int(body, "duplicate_of"))
+                            _text(body, "note"), _int(body, "version"), satisfaction, _int(body, "duplicate_of"),
+                            attachments.decode(body.get("attachments")))
         result = get_report(conn, incident_id, base_url())
         result["allowed_actions"] = workflow.allowed_actions(conn, incident_id)
     return jsonify(result)
@@ -118,3 +121,28 @@ def get_reports():
             overdue=None if not overdue else overdue in ("true", "1"), text=request.args.get("q") or None,
             limit=per_page, offset=(page - 1) * per_page, base_url=base_url())
     return jsonify({"count": total, "page": page, "per_page": per_page, "items": items})
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def get_attachment(attachment_id: int):
+    with begin() as conn:
+        row = attachments.fetch(conn, attachment_id)
+    if row is None:
+        raise ApiError(404, [("id", f"no attachment {attachment_id}")])
+    return Response(bytes(row["content"]), mimetype=row["content_type"], headers={
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(row['filename'])}",
+        "ETag": row["sha256"], "X-Content-Type-Options": "nosniff"})
+
+
+@bp.get("/reports/<int:incident_id>/events")
+def get_events(incident_id: int):
+    """The case's history, oldest first, with links to its attachments."""
+    with begin() as conn:
+        if get_report(conn, incident_id) is None:
+            raise ApiError(404, [("id", f"no report {incident_id}")])
+        events = workflow.timeline(conn, incident_id)
+    for e in events:
+        e["at"] = e["at"].isoformat()
+        for f in e["attachments"]:
+            f["url"] = f"{base_url()}/api/v1/attachments/{f['id']}"
+    return jsonify({"incident_id": incident_id, "events": events})

@@ -93,3 +93,36 @@ def test_list_filters_and_pages(client, case, sql):
     assert all(i["owner_level"] == "street" for i in client.get("/api/v1/reports?level=street").get_json()["items"])
     for bad in ("status=flying", "from=yesterday", "per_page=0", "overdue=maybe", "page=x", "level=moon"):
         assert client.get(f"/api/v1/reports?{bad}").status_code == 400
+
+
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def test_feedback_with_a_photo_is_kept_on_its_event(client, case):
+    for action in ("accept", "start"):
+        event(client, case["id"], action=action, actor="worker")
+    resp = event(client, case["id"], action="feedback", actor="worker", note="已疏通",
+                 attachments=[{"filename": "现场照片.png", "data": "data:image/png;base64," + PNG}])
+    assert resp.status_code == 200
+    history = client.get(f"/api/v1/reports/{case['id']}/events").get_json()["events"]
+    feedback = [e for e in history if e["action"] == "feedback"][0]
+    assert [f["filename"] for f in feedback["attachments"]] == ["现场照片.png"]
+    photo = client.get(feedback["attachments"][0]["url"].split("localhost", 1)[-1])
+    assert photo.status_code == 200 and photo.mimetype == "image/png" and photo.data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("files,words", [
+    ([{"filename": "x.exe", "data": "TVqQAAMAAAAEAAAA"}], "JPEG, PNG or WebP"),
+    ([{"filename": "x.png", "data": "not base64!"}], "base64"),
+    ([{"filename": "x.png"}], "{filename, data}"),
+    ([{"filename": "a.png", "data": PNG}] * 4, "at most 3"),
+])
+def test_bad_attachments_are_422_and_nothing_is_stored(client, case, sql, files, words):
+    resp = event(client, case["id"], action="accept", actor="worker", attachments=files)
+    assert resp.status_code == 422 and words in resp.get_json()["errors"][0]["message"]
+    assert sql("SELECT status FROM incident WHERE id = :i", i=case["id"])[0]["status"] == "assigned"
+
+
+def test_unknown_attachment_and_history_are_404(client):
+    assert client.get("/api/v1/attachments/999999999").status_code == 404
+    assert client.get("/api/v1/reports/999999999/events").status_code == 404

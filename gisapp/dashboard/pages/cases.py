@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 
-from ... import workflow
+from ... import attachments, workflow
 from ...db import begin
 from ...errors import ApiError
 from ...models import LEVELS, STATUSES
@@ -77,6 +77,8 @@ def layout(**_query):
                         {"label": _("Basically satisfied"), "value": "basically"},
                         {"label": _("Unsatisfied"), "value": "unsatisfied"}]),
                     dcc.Input(id="case-duplicate-of", type="number", placeholder=_("Duplicate of case ID")),
+                    dcc.Upload(html.Div(_("Attach a photo (JPEG, PNG, WebP or PDF) to the next action"),
+                                        id="case-upload-label"), id="case-upload", className="upload"),
                     html.Div(id="case-actions", className="actions"),
                     html.Div([dcc.Dropdown(id="case-department", placeholder=_("Department"),
                                            options=[{"label": d.name_zh if zh else d.name_en, "value": d.code}
@@ -111,7 +113,9 @@ def select(rows):
 def _timeline(events: list[dict]) -> html.Ol:
     return html.Ol([html.Li([html.Span(e["at"].strftime("%m-%d %H:%M"), className="when"), " ",
                              html.B(label(ACTION_LABELS, e["action"])), " · ", e["actor"],
-                             f" — {e['note']}" if e["note"] else ""]) for e in events], className="timeline")
+                             f" — {e['note']}" if e["note"] else "",
+                             *[html.A(f" 📎 {f['filename']}", href=f"/api/v1/attachments/{f['id']}", target="_blank")
+                               for f in e["attachments"]]]) for e in events], className="timeline")
 
 
 def _mini_map(case: dict, outline: dict | None) -> dl.Map:
@@ -160,19 +164,29 @@ def _run(fn) -> tuple[str, bool]:
     return _("Done."), True
 
 
-@callback(Output("case-message", "children"), Output("case-refresh", "data"),
+@callback(Output("case-upload-label", "children"), Input("case-upload", "filename"), prevent_initial_call=True)
+def show_upload(filename):
+    return f"📎 {filename}" if filename else _("Attach a photo (JPEG, PNG, WebP or PDF) to the next action")
+
+
+@callback(Output("case-message", "children"), Output("case-refresh", "data"), Output("case-upload", "contents"),
           Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
           Input("case-map", "clickData"),
           State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
           State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
-          State("case-department", "value"), State("case-refresh", "data"), prevent_initial_call=True)
+          State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
+          State("case-refresh", "data"), prevent_initial_call=True)
 def perform(_clicks, _callout, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
-            department, refresh):
+            department, upload, upload_name, refresh):
     trigger = ctx.triggered_id
     if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
-        return no_update, no_update
+        return no_update, no_update, no_update
     if not (actor or "").strip():
-        return _("Enter your name first."), no_update
+        return _("Enter your name first."), no_update, no_update
+    try:
+        files = attachments.decode([{"filename": upload_name, "data": upload}] if upload else None)
+    except ApiError as exc:
+        return exc.errors[0][1], no_update, no_update
     if trigger == "case-callout":
         message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
     elif trigger == "case-map":
@@ -181,6 +195,8 @@ def perform(_clicks, _callout, map_click, case_id, version, actor, note, satisfa
     else:
         action = trigger["action"]
         message, ok = _run(lambda c: workflow.transition(
-            c, case_id, action, actor, note or "", version,
-            satisfaction if action == "evaluate" else None, int(duplicate_of) if action == "merge" and duplicate_of else None))
-    return message, (refresh or 0) + 1 if ok else no_update
+            c, case_id, action, actor, note or "", version, satisfaction if action == "evaluate" else None,
+            int(duplicate_of) if action == "merge" and duplicate_of else None, files))
+    if not ok:
+        return message, no_update, no_update
+    return message, (refresh or 0) + 1, None

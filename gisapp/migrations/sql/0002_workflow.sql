@@ -117,3 +117,20 @@ BEGIN
 END $$;
 CREATE TRIGGER incident_event_time BEFORE INSERT ON incident_event
     FOR EACH ROW EXECUTE FUNCTION gisapp_event_time();
+
+-- Photos and documents attached to an event (a handler's feedback photo, say). Append-only too.
+CREATE TABLE attachment (
+    id           bigserial PRIMARY KEY,
+    incident_id  bigint NOT NULL REFERENCES incident (id),
+    event_id     bigint NOT NULL REFERENCES incident_event (id),
+    filename     text NOT NULL CHECK (filename <> '' AND length(filename) <= 200),
+    content_type text NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')),
+    size         integer NOT NULL CHECK (size > 0),
+    sha256       text NOT NULL,
+    content      bytea NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    CHECK (size = length(content))
+);
+CREATE INDEX attachment_event_idx ON attachment (event_id);
+CREATE TRIGGER attachment_append_only BEFORE UPDATE OR DELETE ON attachment
+    FOR EACH ROW EXECUTE FUNCTION gisapp_append_only();

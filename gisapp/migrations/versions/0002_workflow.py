@@ -28,7 +28,7 @@ def downgrade() -> None:
                "DROP TRIGGER IF EXISTS incident_plan ON incident; "
                "DROP TRIGGER IF EXISTS incident_status_guard ON incident; "
                "DROP TRIGGER IF EXISTS incident_event_notify ON incident_event")
-    for table in ["department_task", "department", "transition", "sla_rule", "calendar_day"]:
+    for table in ["attachment", "department_task", "department", "transition", "sla_rule", "calendar_day"]:
         op.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
     op.execute("ALTER TABLE incident DROP COLUMN owner_level, DROP COLUMN satisfaction, "
                "DROP COLUMN duplicate_of, DROP COLUMN possible_duplicate_of, DROP COLUMN accept_due, "
