@@ -96,3 +96,23 @@ def test_models_match_the_migrated_schema(conn):
     diff = [d for d in compare_metadata(ctx, metadata)
             if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index"))]
     assert diff == []
+
+
+def test_each_event_is_notified_once_on_commit(database_url):
+    """NOTIFY is only sent on commit, so this test commits its own report (the test database is rebuilt per run)."""
+    import json
+
+    import psycopg
+
+    from gisapp.config import sqlalchemy_url
+    from gisapp.db import get_engine
+    dsn = sqlalchemy_url(database_url).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as listener:
+        listener.execute("LISTEN gisapp_incident")
+        with get_engine(database_url).begin() as writer:
+            case = writer.scalar(sa.text("INSERT INTO incident (client_ref, category, geom) VALUES "
+                                         "('notify-test', 'other', ST_SetSRID(ST_MakePoint(121.5, 31.24), 4326)) "
+                                         "RETURNING id"))
+        got = [json.loads(n.payload) for n in listener.notifies(timeout=2, stop_after=5)]
+    mine = [g for g in got if g["incident_id"] == case]
+    assert len(mine) == 1 and mine[0]["action"] == "report" and mine[0]["event_id"]

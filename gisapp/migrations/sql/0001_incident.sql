@@ -53,7 +53,6 @@ CREATE TRIGGER incident_touch BEFORE UPDATE ON incident
 CREATE FUNCTION gisapp_incident_log() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed jsonb;
-    ev_id bigint;
     act text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -81,14 +80,22 @@ BEGIN
             CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
             NEW.status,
             coalesce(current_setting('gisapp.note', true), ''),
-            changed)
-    RETURNING id INTO ev_id;
-    PERFORM pg_notify('gisapp_incident', json_build_object(
-        'incident_id', NEW.id, 'event_id', ev_id, 'status', NEW.status, 'op', lower(TG_OP))::text);
+            changed);
     RETURN NULL;
 END $$;
 CREATE TRIGGER incident_log AFTER INSERT OR UPDATE ON incident
     FOR EACH ROW EXECUTE FUNCTION gisapp_incident_log();
+
+-- Every event, however it is written, reaches the listeners.
+CREATE FUNCTION gisapp_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('gisapp_incident', json_build_object(
+        'incident_id', NEW.incident_id, 'event_id', NEW.id, 'action', NEW.action,
+        'status', NEW.to_status)::text);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER incident_event_notify AFTER INSERT ON incident_event
+    FOR EACH ROW EXECUTE FUNCTION gisapp_event_notify();
 
 CREATE FUNCTION gisapp_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -86,6 +86,22 @@ BEGIN
     RAISE EXCEPTION '%', message USING ERRCODE = code, HINT = field;
 END $$;
 
+-- The case to act on, locked against a second writer; with a named actor.
+CREATE FUNCTION gisapp_lock_case(p_id bigint, p_actor text) RETURNS incident
+LANGUAGE plpgsql AS $$
+DECLARE
+    c incident%ROWTYPE;
+BEGIN
+    IF coalesce(trim(p_actor), '') = '' THEN
+        PERFORM gisapp_fail('GS422', 'actor', 'actor is required');
+    END IF;
+    SELECT * INTO c FROM incident WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM gisapp_fail('GS404', 'id', format('no case %s', p_id));
+    END IF;
+    RETURN c;
+END $$;
+
 -- Apply one action to a case. Returns the case's new version.
 CREATE FUNCTION gisapp_transition(p_id bigint, p_action text, p_actor text, p_note text DEFAULT '',
                                   p_version integer DEFAULT NULL, p_data jsonb DEFAULT '{}')
@@ -99,13 +115,7 @@ DECLARE
     pos integer;
     other bigint;
 BEGIN
-    IF coalesce(trim(p_actor), '') = '' THEN
-        PERFORM gisapp_fail('GS422', 'actor', 'actor is required');
-    END IF;
-    SELECT * INTO c FROM incident WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM gisapp_fail('GS404', 'id', format('no case %s', p_id));
-    END IF;
+    c := gisapp_lock_case(p_id, p_actor);
     IF p_version IS NOT NULL AND p_version <> c.version THEN
         PERFORM gisapp_fail('GS409', 'version', format(
             'case %s is at version %s, not %s: someone else changed it first; reload and try again',
@@ -189,13 +199,8 @@ DECLARE
     c incident%ROWTYPE;
     task bigint;
 BEGIN
-    IF coalesce(trim(p_actor), '') = '' THEN
-        PERFORM gisapp_fail('GS422', 'actor', 'actor is required');
-    END IF;
-    SELECT * INTO c FROM incident WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM gisapp_fail('GS404', 'id', format('no case %s', p_id));
-    ELSIF c.status IN ('closed', 'evaluated', 'cancelled') THEN
+    c := gisapp_lock_case(p_id, p_actor);
+    IF c.status IN ('closed', 'evaluated', 'cancelled') THEN
         PERFORM gisapp_fail('GS409', 'action', format('case %s is %s', p_id, c.status));
     ELSIF c.owner_level IS NULL OR c.owner_level > 'street' THEN
         PERFORM gisapp_fail('GS409', 'action', 'departments are called at street or district level; escalate first');

@@ -33,4 +33,4 @@ def downgrade() -> None:
         "gisapp_generation_guard", "gisapp_generation_no_back_to_draft", "gisapp_area_check_parent",
         "gisapp_area_sync_pieces", "gisapp_owner_level", "gisapp_locate", "gisapp_located_status", "gisapp_nearest", "gisapp_assign",
         "gisapp_place_feature", "gisapp_incident_assign", "gisapp_incident_touch", "gisapp_incident_log",
-        "gisapp_append_only", "gisapp_activate_generation"]) + " CASCADE")
+        "gisapp_append_only", "gisapp_event_notify", "gisapp_activate_generation"]) + " CASCADE")
