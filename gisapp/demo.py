@@ -66,7 +66,6 @@ def load_incidents(conn: Connection, folder: Path) -> int:
     """Times are stored as hours before now, so the demo always covers the last 90 days."""
     with (folder / "incidents.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    conn.execute(sa.text("SELECT set_config('gisapp.actor', 'demo', true)"))
     insert = sa.text("""
         INSERT INTO incident (client_ref, category, description, source, input_lon, input_lat,
                               building_id, urgent, reported_at, created_at)
@@ -77,8 +76,8 @@ def load_incidents(conn: Connection, folder: Path) -> int:
     rng = random.Random(20261123)
     for r in rows:
         hours = float(r["hours_ago"])
-        conn.execute(sa.text("SELECT set_config('gisapp.at', (now() - make_interval(secs => :h * 3600))::text, true)"),
-                     {"h": hours})
+        conn.execute(sa.text("SELECT set_config('gisapp.at', (now() - make_interval(secs => :h * 3600))::text, true), "
+                             "set_config('gisapp.actor', 'demo', true)"), {"h": hours})
         case = conn.execute(insert, {**r, "lon": float(r["lon"]), "lat": float(r["lat"]), "hours": hours,
                                      "urgent": r["urgent"] == "1"}).mappings().one()
         replay(conn, case, r["status"], rng)

@@ -51,3 +51,9 @@ def test_qr_reports_sit_in_their_buildings_micro_grid(sql):
     rows = sql("""SELECT i.micro_grid_id = b.area_id AS same FROM incident i JOIN building b ON b.id = i.building_id
                   WHERE i.client_ref LIKE 'demo-%'""")
     assert rows and all(r["same"] for r in rows)
+
+
+def test_demo_history_is_told_by_the_right_people(sql):
+    reporters = {r["actor"] for r in sql("SELECT DISTINCT actor FROM incident_event e JOIN incident i "
+                                         "ON i.id = e.incident_id WHERE e.action = 'report' AND i.client_ref LIKE 'demo-%'")}
+    assert reporters == {"demo"}

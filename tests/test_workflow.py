@@ -236,3 +236,10 @@ def test_an_operator_places_an_unlocated_report(conn, sql):
     with pytest.raises(ApiError) as info:
         workflow.place(conn, 999999999, 121.5, 31.2, "operator-1")
     assert info.value.status == 404
+
+
+def test_a_transition_leaves_no_actor_behind_for_the_next_writer(conn, new_case):
+    act(conn, new_case(), "accept", "worker-a")
+    later = new_case()
+    assert conn.scalar(sa.text("SELECT actor = 'db:' || current_user FROM incident_event WHERE incident_id = :i"),
+                       {"i": later})

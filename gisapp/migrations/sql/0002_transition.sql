@@ -187,8 +187,9 @@ BEGIN
             duplicate_of = CASE WHEN p_action = 'merge' THEN other ELSE duplicate_of END
         WHERE id = p_id;
     END IF;
+    -- Leave nothing behind for the transaction's next writer.
     PERFORM set_config('gisapp.transition', '', true), set_config('gisapp.action', '', true),
-            set_config('gisapp.note', '', true);
+            set_config('gisapp.note', '', true), set_config('gisapp.actor', '', true);
     RETURN (SELECT version FROM incident WHERE id = p_id);
 END $$;
 
