@@ -87,12 +87,12 @@ KPIS: tuple[Kpi, ...] = (
         "90th percentile (percentile_cont) of those hours, closed cases"),
     Kpi("overdue", _count("f.overdue"), "open cases overdue now (incident_overdue view)"),
 )
-RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "closure_rate")
-
-# One row per case in scope with the facts the formulas need (the big screen can reuse it).
+# One row per case in scope with the facts the formulas need. A case keeps the areas of the
+# generation it was handled in; its chain is mapped to the asked generation by area code, so
+# closed history still counts after the grids are redrawn (where the codes survive).
 FACTS_SQL = """
     SELECT i.id, i.status, i.satisfaction, i.reported_at, i.accept_due, i.close_due,
-           i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id,
+           ch.district_id, ch.street_id, ch.community_id, ch.grid_id, ch.micro_grid_id,
            i.status IN ('closed', 'evaluated') AS closed,
            ev.reached_assigned, ev.first_accept, ev.first_close,
            coalesce(o.overdue, false) AS overdue
@@ -103,9 +103,16 @@ FACTS_SQL = """
                min(e.at) FILTER (WHERE e.action = 'accept') AS first_accept,
                min(e.at) FILTER (WHERE e.action = 'close') AS first_close
         FROM incident_event e WHERE e.incident_id = i.id) ev
+    CROSS JOIN LATERAL (
+        SELECT max(c.id) FILTER (WHERE c.level = 'district') AS district_id,
+               max(c.id) FILTER (WHERE c.level = 'street') AS street_id,
+               max(c.id) FILTER (WHERE c.level = 'community') AS community_id,
+               max(c.id) FILTER (WHERE c.level = 'grid') AS grid_id,
+               max(c.id) FILTER (WHERE c.level = 'micro_grid') AS micro_grid_id
+        FROM area h JOIN area c ON c.generation_id = :gen AND c.code = h.code AND c.level = h.level
+        WHERE h.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)) ch
     JOIN incident_overdue o ON o.id = i.id
-    WHERE i.generation_id = :gen
-      AND coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id) IS NOT NULL
+    WHERE coalesce(ch.micro_grid_id, ch.grid_id, ch.community_id, ch.street_id, ch.district_id) IS NOT NULL
       AND i.reported_at >= coalesce(CAST(:start AS date)::timestamp
                                     AT TIME ZONE gisapp_setting('timezone', 'Asia/Shanghai'), '-infinity')
       AND i.reported_at < coalesce(CAST(:end AS date)::timestamp

@@ -89,7 +89,9 @@ def list_reports(conn: Connection, *, status: list[str] | None = None, area: str
                  overdue: bool | None = None,
                  text: str | None = None, limit: int = 50, offset: int = 0,
                  base_url: str = "") -> tuple[int, list[dict]]:
-    """Cases matching the filters, newest first, and the total count; `area` is a code at any level."""
+    """Cases matching the filters, newest first, and the total count; `area` is a code at any level.
+
+    `since` and `until` are local days (the timezone setting), `until` excluded, as in the KPIs."""
     where = ["true"]
     params: dict = {"limit": limit, "offset": offset}
     if status:
@@ -106,10 +108,10 @@ def list_reports(conn: Connection, *, status: list[str] | None = None, area: str
         where.append("i.owner_level::text = :level")
         params["level"] = level
     if since:
-        where.append("i.reported_at >= :since")
+        where.append("i.reported_at >= CAST(:since AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')")
         params["since"] = since
     if until:
-        where.append("i.reported_at < :until")
+        where.append("i.reported_at < CAST(:until AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')")
         params["until"] = until
     if overdue is not None:
         where.append("coalesce(o.overdue, false) = :overdue")
@@ -124,9 +126,25 @@ def list_reports(conn: Connection, *, status: list[str] | None = None, area: str
     return total, [report_dict(r, base_url) for r in rows]
 
 
+TASKS = sa.text("""
+    SELECT t.id, t.department, d.name_zh, d.name_en, t.status, t.called_at, t.arrived_at, t.done_at, t.called_by
+    FROM department_task t JOIN department d ON d.code = t.department
+    WHERE t.incident_id = :i ORDER BY t.id""")
+
+
+def department_tasks(conn: Connection, incident_id: int) -> list[dict]:
+    return [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
+            for r in conn.execute(TASKS, {"i": incident_id}).mappings()]
+
+
 def get_report(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
+    """One case in the API's shape, with its department tasks."""
+    if not 0 < incident_id < 2**63:
+        return None
     row = conn.execute(sa.text(REPORT_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
-    return None if row is None else report_dict(row, base_url)
+    if row is None:
+        return None
+    return {**report_dict(row, base_url), "department_tasks": department_tasks(conn, incident_id)}
 
 
 EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_at", "lon", "lat",

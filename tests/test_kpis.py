@@ -1,7 +1,6 @@
-"""KPIs, the assessment and GET /api/v1/kpis on hand-built cases with answers worked out by hand.
+"""KPIs and the assessment on hand-built cases with answers worked out by hand.
 
-The API tests live here too: tests/api/test_kpis.py would share this module's basename, which
-pytest's default (prepend) import mode refuses to collect alongside it.
+tests/api/test_kpis_api.py reuses these fixtures for GET /api/v1/kpis.
 """
 
 from __future__ import annotations

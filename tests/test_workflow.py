@@ -243,3 +243,52 @@ def test_a_transition_leaves_no_actor_behind_for_the_next_writer(conn, new_case)
     later = new_case()
     assert conn.scalar(sa.text("SELECT actor = 'db:' || current_user FROM incident_event WHERE incident_id = :i"),
                        {"i": later})
+
+
+def test_redrawing_the_grids_keeps_an_escalation(conn, new_case):
+    case = new_case()
+    act(conn, case, "escalate", "op")
+    act(conn, case, "escalate", "op")
+    gen = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    new_gen = gen + 100
+    conn.execute(sa.text("INSERT INTO generation (id) VALUES (:n)"), {"n": new_gen})
+    # the same areas again under new ids: a re-zoning that changes nothing on the ground
+    conn.execute(sa.text("""
+        INSERT INTO area (generation_id, level, code, name, population, geom)
+        SELECT :n, level, code, name, population, geom FROM area WHERE generation_id = :g ORDER BY level"""),
+        {"n": new_gen, "g": gen})
+    conn.execute(sa.text("""
+        UPDATE area c SET parent_id = np.id FROM area o JOIN area op ON op.id = o.parent_id
+        JOIN area np ON np.code = op.code AND np.generation_id = :n
+        WHERE c.generation_id = :n AND o.generation_id = :g AND o.code = c.code"""), {"n": new_gen, "g": gen})
+    conn.execute(sa.text("SELECT gisapp_activate_generation(:n)"), {"n": new_gen})
+    row = conn.execute(sa.text("SELECT owner_level::text, generation_id FROM incident WHERE id = :i"), {"i": case}).one()
+    assert tuple(row) == ("community", new_gen)
+
+
+def test_a_reopened_case_gets_fresh_deadlines(conn, new_case):
+    case = new_case("drainage", reported_at=datetime(2026, 9, 1, 9, 0, tzinfo=SH))
+    walk(conn, case, "closed")
+    act(conn, case, "evaluate", "caller", satisfaction="unsatisfied")
+    act(conn, case, "reopen", "caller")
+    overdue = conn.scalar(sa.text("SELECT overdue FROM incident_overdue WHERE id = :i"), {"i": case})
+    assert overdue is False
+
+
+def test_only_unlocated_reports_are_placed(conn, new_case):
+    with pytest.raises(ApiError) as info:
+        workflow.place(conn, new_case(), 121.5, 31.24, "operator-1")
+    assert info.value.status == 409 and "only unlocated" in info.value.errors[0][1]
+
+
+def test_duplicates_respect_radius_and_category(conn, new_case):
+    first = new_case("drainage")
+    far = conn.scalar(sa.text("""INSERT INTO incident (category, geom)
+        SELECT 'drainage', ST_Translate(geom, 0.002, 0) FROM incident WHERE id = :i RETURNING possible_duplicate_of"""),
+        {"i": first})   # about 190 m east: beyond the 50 m radius
+    assert far is None
+    power = new_case("power")
+    near_power = conn.scalar(sa.text("""INSERT INTO incident (category, geom)
+        SELECT 'power', ST_Translate(geom, 0.0015, 0) FROM incident WHERE id = :i RETURNING possible_duplicate_of"""),
+        {"i": power})   # about 140 m: inside power's 200 m radius
+    assert near_power == power

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 
 from flask import request
 
@@ -38,3 +40,19 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         raise ApiError(422, [("body", "must be a JSON object")])
     return body
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def query_date(name: str) -> date | None:
+    """?name=YYYY-MM-DD, strictly (fromisoformat alone would take 20261001 or 2026-W40-1)."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, [(name, f"must be a date YYYY-MM-DD, got {raw[:40]!r}")]) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import Response, jsonify, request
@@ -11,9 +10,9 @@ from .. import attachments, workflow
 from ..db import begin
 from ..errors import ApiError
 from ..models import LEVELS, STATUSES
-from ..reports import get_report, list_reports
+from ..reports import department_tasks, get_report, list_reports
 from . import bp
-from .base import base_url, json_object
+from .base import base_url, json_object, query_date
 
 MAX_NOTE = 4000
 
@@ -68,7 +67,7 @@ def post_callout(incident_id: int):
     with begin() as conn:
         task = workflow.call_department(conn, incident_id, _text(body, "department", required=True, limit=50),
                                         _text(body, "actor", required=True, limit=200), _text(body, "note"))
-        tasks = workflow.department_tasks(conn, incident_id)
+        tasks = department_tasks(conn, incident_id)
     return jsonify({"task_id": task, "tasks": tasks}), 201
 
 
@@ -82,16 +81,6 @@ def post_task(task_id: int):
         workflow.update_task(conn, task_id, status, _text(body, "actor", required=True, limit=200),
                              _text(body, "note"))
     return jsonify({"task_id": task_id, "status": status})
-
-
-def _day(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, [(name, "must be a date, YYYY-MM-DD")]) from None
 
 
 def _page_arg(name: str, default: int, top: int) -> int:
@@ -117,7 +106,7 @@ def get_reports():
     with begin() as conn:
         total, items = list_reports(
             conn, status=statuses or None, area=request.args.get("area") or None,
-            category=request.args.get("category") or None, level=level, since=_day("from"), until=_day("to"),
+            category=request.args.get("category") or None, level=level, since=query_date("from"), until=query_date("to"),
             overdue=None if not overdue else overdue in ("true", "1"), text=request.args.get("q") or None,
             limit=per_page, offset=(page - 1) * per_page, base_url=base_url())
     return jsonify({"count": total, "page": page, "per_page": per_page, "items": items})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import jsonify, request
@@ -11,21 +10,16 @@ from .. import kpis as kpi_mod
 from ..db import begin
 from ..errors import ApiError
 from . import bp
+from .base import query_date
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
 
 
 def _date(name: str, errors: list) -> date | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
     try:
-        if not _DATE.fullmatch(raw):
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append((name, f"must be a date YYYY-MM-DD, got {raw[:40]!r}"))
+        return query_date(name)
+    except ApiError as exc:
+        errors.extend(exc.errors)
         return None
 
 

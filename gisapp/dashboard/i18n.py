@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext
+from datetime import datetime
+
+from flask_babel import format_datetime, get_locale, gettext
 
 
 def N_(message: str) -> str:
@@ -42,3 +44,11 @@ def category_label(report: dict) -> str:
 def label(table: dict[str, str], key: str) -> str:
     """The translated label for a code (gettext on a variable, so extraction relies on N_ above)."""
     return gettext(table.get(key, key))
+
+
+TASK_LABELS = {"called": N_("Called"), "arrived": N_("Arrived"), "done": N_("Done")}
+
+
+def local_time(value: datetime | str, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A time in the app's timezone (GISAPP_TIMEZONE), whatever zone the database session used."""
+    return format_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value, pattern)

@@ -66,8 +66,13 @@ def test_department_call_out_loop(client, case):
     resp = post(client, f"/api/v1/reports/{case['id']}/departments", {"department": "power", "actor": "op"})
     assert resp.status_code == 201 and resp.get_json()["tasks"][0]["status"] == "called"
     task = resp.get_json()["task_id"]
+    assert post(client, f"/api/v1/department-tasks/{task}", {"status": "done", "actor": "供电"}).status_code == 409
+    assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": ""}).status_code == 422
+    assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": "供电"}).status_code == 200
     assert post(client, f"/api/v1/department-tasks/{task}", {"status": "done", "actor": "供电"}).status_code == 200
     assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": "x"}).status_code == 409
+    assert post(client, "/api/v1/department-tasks/99999999999999999999", {"status": "arrived", "actor": "x"}).status_code == 404
+    assert client.get(f"/api/v1/reports/{case['id']}").get_json()["department_tasks"][0]["status"] == "done"
     assert post(client, f"/api/v1/reports/{case['id']}/departments",
                 {"department": "nasa", "actor": "op"}).status_code == 422
 
@@ -90,7 +95,8 @@ def test_list_filters_and_pages(client, case, sql):
     assert all(i["assignment"]["grid"]["code"] == grid for i in in_grid["items"])
     overdue = client.get("/api/v1/reports?overdue=true&per_page=500").get_json()
     assert overdue["count"] > 0 and all(i["overdue"] for i in overdue["items"])
-    assert all(i["owner_level"] == "street" for i in client.get("/api/v1/reports?level=street").get_json()["items"])
+    streets = client.get("/api/v1/reports?level=street").get_json()["items"]
+    assert streets and all(i["owner_level"] == "street" for i in streets)
     for bad in ("status=flying", "from=yesterday", "per_page=0", "overdue=maybe", "page=x", "level=moon"):
         assert client.get(f"/api/v1/reports?{bad}").status_code == 400
 
@@ -126,3 +132,9 @@ def test_bad_attachments_are_422_and_nothing_is_stored(client, case, sql, files,
 def test_unknown_attachment_and_history_are_404(client):
     assert client.get("/api/v1/attachments/999999999").status_code == 404
     assert client.get("/api/v1/reports/999999999/events").status_code == 404
+
+
+def test_huge_ids_are_404_not_500(client):
+    big = 2**64
+    assert event(client, big, action="accept", actor="x").status_code == 404
+    assert post(client, f"/api/v1/reports/{big}/departments", {"department": "power", "actor": "x"}).status_code == 404

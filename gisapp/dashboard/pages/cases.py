@@ -17,7 +17,8 @@ from ...errors import ApiError
 from ...models import LEVELS, STATUSES
 from ...reports import get_report, list_reports
 from ..chrome import page_header
-from ..i18n import ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, category_label, in_chinese, label
+from ..i18n import (ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, TASK_LABELS, category_label,
+                    in_chinese, label, local_time)
 
 dash.register_page(__name__, path="/cases", name="Cases", order=2)
 
@@ -37,7 +38,7 @@ def _rows(items: list[dict]) -> list[dict]:
              "category_label": category_label(c),
              "owner_label": label(LEVEL_LABELS, c["owner_level"]) if c["owner_level"] else "—",
              "grid": (c["assignment"] or {}).get("grid", {}) and c["assignment"]["grid"]["name"] or "—",
-             "reported": c["reported_at"][:16].replace("T", " "), "overdue_label": "⚠" if c["overdue"] else ""}
+             "reported": local_time(c["reported_at"]), "overdue_label": "⚠" if c["overdue"] else ""}
             for c in items]
 
 
@@ -69,6 +70,9 @@ def layout(**_query):
                        getRowId="params.data.id", style={"height": "70vh"}, className="cases-grid"),
             html.Div([
                 html.Div(id="case-detail"),
+                dl.Map([], center=[31.238, 121.5], zoom=15, id="case-map", style={"height": "220px"},
+                       attributionControl=False, className="case-map"),
+                html.Div(id="case-tasks"),
                 html.Div([
                     dcc.Input(id="case-actor", placeholder=_("Your name (actor)"), className="wide"),
                     dcc.Input(id="case-note", placeholder=_("Note or reason"), className="wide"),
@@ -88,15 +92,18 @@ def layout(**_query):
                 ], id="case-controls", className="panel"),
             ], className="case-side"),
         ], className="cases-body"),
-        dcc.Store(id="case-selected"), dcc.Store(id="case-refresh", data=0),
+        dcc.Store(id="case-selected"), dcc.Store(id="case-refresh", data=0), dcc.Store(id="case-version"),
+        # A slow fallback; live updates from the database's NOTIFY come with the situation map.
+        dcc.Interval(id="cases-poll", interval=30_000),
     ], className="page")
 
 
 @callback(Output("cases-grid", "rowData"),
           Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
           Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
-          Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"))
-def load_rows(status, category, level, area, since, until, text, overdue, _refresh):
+          Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
+          Input("cases-poll", "n_intervals"))
+def load_rows(status, category, level, area, since, until, text, overdue, _refresh, _poll):
     until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
     with begin() as conn:
         _total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
@@ -111,27 +118,35 @@ def select(rows):
 
 
 def _timeline(events: list[dict]) -> html.Ol:
-    return html.Ol([html.Li([html.Span(e["at"].strftime("%m-%d %H:%M"), className="when"), " ",
+    return html.Ol([html.Li([html.Span(local_time(e["at"], "MM-dd HH:mm"), className="when"), " ",
                              html.B(label(ACTION_LABELS, e["action"])), " · ", e["actor"],
                              f" — {e['note']}" if e["note"] else "",
                              *[html.A(f" 📎 {f['filename']}", href=f"/api/v1/attachments/{f['id']}", target="_blank")
                                for f in e["attachments"]]]) for e in events], className="timeline")
 
 
-def _mini_map(case: dict, outline: dict | None) -> dl.Map:
-    centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
+def _map_layers(case: dict, outline: dict | None) -> list:
     layers = [dl.GeoJSON(data=outline, style={"color": "#12325a", "weight": 2, "fillOpacity": 0.08})] if outline else []
     if case["lon"] is not None:
-        layers.append(dl.CircleMarker(center=centre, radius=8, color="#d9480f", fill=True))
-    return dl.Map(layers, center=centre, zoom=17, id="case-map", style={"height": "220px"},
-                  attributionControl=False)
+        layers.append(dl.CircleMarker(center=[case["lat"], case["lon"]], radius=8, color="#d9480f", fill=True))
+    return layers
 
 
-@callback(Output("case-detail", "children"), Output("case-actions", "children"),
+def _tasks(tasks: list[dict]) -> html.Ul:
+    zh = in_chinese()
+    return html.Ul([html.Li([f"{t['name_zh'] if zh else t['name_en']}: ", html.B(label(TASK_LABELS, t["status"])),
+                             *[html.Button(label(TASK_LABELS, nxt), id={"type": "case-task", "task": t["id"], "to": nxt},
+                                           n_clicks=0, className="task")
+                               for nxt in {"called": ["arrived"], "arrived": ["done"]}.get(t["status"], [])]])
+                    for t in tasks], className="tasks")
+
+
+@callback(Output("case-detail", "children"), Output("case-actions", "children"), Output("case-version", "data"),
+          Output("case-map", "children"), Output("case-map", "viewport"), Output("case-tasks", "children"),
           Input("case-selected", "data"), Input("case-refresh", "data"))
 def show(case_id, _refresh):
     if not case_id:
-        return html.P(_("Choose a case in the table."), className="hint"), []
+        return html.P(_("Choose a case in the table."), className="hint"), [], None, [], no_update, None
     with begin() as conn:
         case = get_report(conn, case_id)
         events = workflow.timeline(conn, case_id)
@@ -146,13 +161,13 @@ def show(case_id, _refresh):
         html.P([html.B(label(STATUS_LABELS, case["status"]), id="case-status"), f" · v{case['version']} · ",
                 place or _("Unlocated: click the map to place it")]),
         html.P(case["description"]),
-        _mini_map(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None),
         _timeline(events),
-        dcc.Store(id="case-version", data=case["version"]),
     ])
     buttons = [html.Button(label(ACTION_LABELS, a), id={"type": "case-action", "action": a}, n_clicks=0,
                            className=f"action action-{a}") for a in actions]
-    return detail, buttons
+    layers = _map_layers(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None)
+    viewport = {"center": [case["lat"], case["lon"]], "zoom": 17} if case["lon"] is not None else no_update
+    return detail, buttons, case["version"], layers, viewport, _tasks(case["department_tasks"])
 
 
 def _run(fn) -> tuple[str, bool]:
@@ -161,6 +176,8 @@ def _run(fn) -> tuple[str, bool]:
             fn(conn)
     except ApiError as exc:
         return "; ".join(m for _f, m in exc.errors), False
+    except (sa.exc.DBAPIError, ValueError, OverflowError) as exc:  # e.g. a number too big for its column
+        return _("Refused: %(reason)s", reason=str(getattr(exc, "orig", exc)).splitlines()[0]), False
     return _("Done."), True
 
 
@@ -171,12 +188,12 @@ def show_upload(filename):
 
 @callback(Output("case-message", "children"), Output("case-refresh", "data"), Output("case-upload", "contents"),
           Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
-          Input("case-map", "clickData"),
+          Input({"type": "case-task", "task": ALL, "to": ALL}, "n_clicks"), Input("case-map", "clickData"),
           State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
           State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
           State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
           State("case-refresh", "data"), prevent_initial_call=True)
-def perform(_clicks, _callout, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
+def perform(_clicks, _callout, _task_clicks, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
             department, upload, upload_name, refresh):
     trigger = ctx.triggered_id
     if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
@@ -189,6 +206,8 @@ def perform(_clicks, _callout, map_click, case_id, version, actor, note, satisfa
         return exc.errors[0][1], no_update, no_update
     if trigger == "case-callout":
         message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
+    elif isinstance(trigger, dict) and trigger.get("type") == "case-task":
+        message, ok = _run(lambda c: workflow.update_task(c, trigger["task"], trigger["to"], actor, note or ""))
     elif trigger == "case-map":
         latlng = (map_click or {}).get("latlng") or {}
         message, ok = _run(lambda c: workflow.place(c, case_id, latlng["lng"], latlng["lat"], actor))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import dash
 from dash import dcc, html
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ...db import begin
 from ...overview import counts
 from ...reports import get_report
 from ..chrome import page_header
-from ..i18n import LEVEL_LABELS, STATUS_LABELS, category_label, label
+from ..i18n import LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
 
 dash.register_page(__name__, path="/", name="Home", order=0)
 
@@ -26,9 +24,8 @@ def incident_panel(incident_id: str) -> html.Div:
     if report is None:
         return html.Div(_("No incident %(id)s", id=incident_id), id="incident-panel", className="panel")
     chain = report["assignment"] or {}
-    when = format_datetime(datetime.fromisoformat(report["reported_at"]), "yyyy-MM-dd HH:mm")
     rows = [(_("Status"), label(STATUS_LABELS, report["status"])), (_("Category"), category_label(report)),
-            (_("Reported at"), when), (_("Location"), "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}")]
+            (_("Reported at"), local_time(report["reported_at"])), (_("Location"), "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}")]
     rows += [(label(LEVEL_LABELS, lv), f"{chain[lv]['name']} ({chain[lv]['code']})")
              for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
     return html.Div([html.H3(_("Incident %(id)s", id=report["id"])),

@@ -25,17 +25,34 @@ $$;
 CREATE FUNCTION gisapp_incident_plan() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     by_calendar boolean;
+    base area_level;
+    since timestamptz;
 BEGIN
-    IF TG_OP = 'INSERT' OR gisapp_leaf_level(NEW) IS DISTINCT FROM gisapp_leaf_level(OLD)
-       OR NEW.grid_id IS DISTINCT FROM OLD.grid_id OR NEW.micro_grid_id IS DISTINCT FROM OLD.micro_grid_id THEN
-        NEW.owner_level := gisapp_base_level(NEW);
+    IF TG_OP = 'INSERT' OR NEW.grid_id IS DISTINCT FROM OLD.grid_id OR NEW.micro_grid_id IS DISTINCT FROM OLD.micro_grid_id
+       OR NEW.community_id IS DISTINCT FROM OLD.community_id OR NEW.street_id IS DISTINCT FROM OLD.street_id THEN
+        base := gisapp_base_level(NEW);
+        -- Re-zoning keeps an escalation: a case owned above its base stays at that level if it still has an area there.
+        NEW.owner_level := CASE WHEN TG_OP = 'UPDATE' AND OLD.owner_level < base
+                                     AND gisapp_chain_id(NEW, OLD.owner_level) IS NOT NULL
+                                THEN OLD.owner_level ELSE base END;
     END IF;
-    IF TG_OP = 'INSERT' OR NEW.owner_level IS DISTINCT FROM OLD.owner_level
-       OR NEW.reported_at IS DISTINCT FROM OLD.reported_at THEN
-        by_calendar := NEW.urgent OR (SELECT urgent FROM category WHERE code = NEW.category);
-        NEW.accept_due := gisapp_due('accept', NEW.category, NEW.owner_level, NEW.reported_at, by_calendar);
-        NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, NEW.reported_at, by_calendar);
-        NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, NEW.reported_at, by_calendar);
+    by_calendar := NEW.urgent OR (SELECT urgent FROM category WHERE code = NEW.category);
+    IF TG_OP = 'UPDATE' AND NEW.status = 'reopened' AND OLD.status <> 'reopened' THEN
+        -- A reopened case gets fresh time to handle and close, counted from now.
+        NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, now(), by_calendar);
+        NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, now(), by_calendar);
+    ELSIF TG_OP = 'INSERT' OR NEW.owner_level IS DISTINCT FROM OLD.owner_level THEN
+        -- A new owner level brings its own deadlines, but only for stages not yet passed.
+        since := NEW.reported_at;
+        IF TG_OP = 'INSERT' OR NEW.status IN ('reported', 'unlocated', 'assigned') THEN
+            NEW.accept_due := gisapp_due('accept', NEW.category, NEW.owner_level, since, by_calendar);
+        END IF;
+        IF TG_OP = 'INSERT' OR NEW.status IN ('reported', 'unlocated', 'assigned', 'accepted', 'in_progress', 'feedback') THEN
+            NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, since, by_calendar);
+        END IF;
+        IF TG_OP = 'INSERT' OR NEW.status NOT IN ('closed', 'evaluated', 'cancelled') THEN
+            NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, since, by_calendar);
+        END IF;
     END IF;
     IF TG_OP = 'INSERT' AND NEW.geom IS NOT NULL THEN
         NEW.possible_duplicate_of := (
@@ -86,6 +103,20 @@ BEGIN
     RAISE EXCEPTION '%', message USING ERRCODE = code, HINT = field;
 END $$;
 
+-- What may be done to a case now: the table's actions plus escalation and dismissing a duplicate hint.
+CREATE FUNCTION gisapp_allowed_actions(p_id bigint) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT array_cat(
+        coalesce((SELECT array_agg(t.action ORDER BY t.action) FROM transition t WHERE t.from_status = i.status), '{}'),
+        array_remove(ARRAY[
+            CASE WHEN open AND i.owner_level > 'district' THEN 'escalate' END,
+            CASE WHEN open AND i.owner_level < gisapp_base_level(i) THEN 'deescalate' END,
+            CASE WHEN open AND i.possible_duplicate_of IS NOT NULL THEN 'keep' END], NULL))
+    FROM incident i, LATERAL (SELECT i.owner_level IS NOT NULL
+                                     AND i.status NOT IN ('closed', 'evaluated', 'cancelled') AS open) o
+    WHERE i.id = p_id
+$$;
+
 -- The case to act on, locked against a second writer; with a named actor.
 CREATE FUNCTION gisapp_lock_case(p_id bigint, p_actor text) RETURNS incident
 LANGUAGE plpgsql AS $$
@@ -124,8 +155,8 @@ BEGIN
     PERFORM set_config('gisapp.actor', p_actor, true), set_config('gisapp.action', p_action, true),
             set_config('gisapp.note', coalesce(p_note, ''), true), set_config('gisapp.transition', 'on', true);
     IF p_action = 'keep' THEN  -- the operator looked at the duplicate hint and keeps the case apart
-        IF c.possible_duplicate_of IS NULL THEN
-            PERFORM gisapp_fail('GS409', 'action', format('case %s has no possible duplicate to dismiss', p_id));
+        IF c.possible_duplicate_of IS NULL OR c.status IN ('closed', 'evaluated', 'cancelled') THEN
+            PERFORM gisapp_fail('GS409', 'action', format('case %s has no open duplicate hint to dismiss', p_id));
         END IF;
         UPDATE incident SET possible_duplicate_of = NULL WHERE id = p_id;
     ELSIF p_action IN ('escalate', 'deescalate') THEN
@@ -158,10 +189,7 @@ BEGIN
                 PERFORM gisapp_fail('GS422', 'action', format('unknown action %s', p_action));
             END IF;
             PERFORM gisapp_fail('GS409', 'action', format('%s is not allowed when the case is %s; allowed: %s',
-                p_action, c.status, coalesce((SELECT string_agg(action, ', ' ORDER BY action) FROM transition
-                                              WHERE from_status = c.status) || CASE WHEN c.owner_level IS NOT NULL
-                                              AND c.status NOT IN ('closed', 'evaluated', 'cancelled')
-                                              THEN ', escalate, deescalate' ELSE '' END, 'none')));
+                p_action, c.status, coalesce(nullif(array_to_string(gisapp_allowed_actions(p_id), ', '), ''), 'none')));
         END IF;
         IF p_action = 'verify' AND p_actor = (SELECT actor FROM incident_event
                 WHERE incident_id = p_id AND action = 'feedback' ORDER BY id DESC LIMIT 1) THEN
@@ -184,13 +212,32 @@ BEGIN
         UPDATE incident
         SET status = target,
             satisfaction = CASE WHEN p_action = 'evaluate' THEN p_data ->> 'satisfaction' ELSE satisfaction END,
-            duplicate_of = CASE WHEN p_action = 'merge' THEN other ELSE duplicate_of END
+            duplicate_of = CASE WHEN p_action = 'merge' THEN other ELSE duplicate_of END,
+            possible_duplicate_of = CASE WHEN p_action = 'merge' THEN NULL ELSE possible_duplicate_of END
         WHERE id = p_id;
     END IF;
     -- Leave nothing behind for the transaction's next writer.
     PERFORM set_config('gisapp.transition', '', true), set_config('gisapp.action', '', true),
             set_config('gisapp.note', '', true), set_config('gisapp.actor', '', true);
     RETURN (SELECT version FROM incident WHERE id = p_id);
+END $$;
+
+-- An operator puts an unlocated report on the map; the assignment trigger does the rest.
+CREATE FUNCTION gisapp_place(p_id bigint, p_lon double precision, p_lat double precision, p_actor text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    c incident%ROWTYPE;
+BEGIN
+    c := gisapp_lock_case(p_id, p_actor);
+    IF c.status <> 'unlocated' THEN
+        PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: only unlocated reports are placed', p_id, c.status));
+    ELSIF p_lon IS NULL OR p_lat IS NULL OR abs(p_lon) > 180 OR abs(p_lat) > 90 THEN
+        PERFORM gisapp_fail('GS422', 'lon', 'lon and lat must be a point on the earth');
+    END IF;
+    PERFORM set_config('gisapp.actor', p_actor, true), set_config('gisapp.action', 'place', true);
+    UPDATE incident SET geom = ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326) WHERE id = p_id;
+    PERFORM set_config('gisapp.actor', '', true), set_config('gisapp.action', '', true);
+    RETURN (SELECT status FROM incident WHERE id = p_id);
 END $$;
 
 -- 吹哨报到: call a department to a case owned at street or district level.
@@ -223,17 +270,19 @@ DECLARE
     t department_task%ROWTYPE;
     i incident%ROWTYPE;
 BEGIN
-    SELECT * INTO t FROM department_task WHERE id = p_task FOR UPDATE;
+    SELECT * INTO t FROM department_task WHERE id = p_task;
     IF NOT FOUND THEN
         PERFORM gisapp_fail('GS404', 'task', format('no department task %s', p_task));
-    ELSIF NOT ((t.status = 'called' AND p_status IN ('arrived', 'done')) OR (t.status = 'arrived' AND p_status = 'done')) THEN
+    END IF;
+    i := gisapp_lock_case(t.incident_id, p_actor);
+    SELECT * INTO t FROM department_task WHERE id = p_task FOR UPDATE;
+    IF NOT ((t.status = 'called' AND p_status = 'arrived') OR (t.status = 'arrived' AND p_status = 'done')) THEN
         PERFORM gisapp_fail('GS409', 'status', format('task %s is %s; it cannot become %s', p_task, t.status, p_status));
     END IF;
     UPDATE department_task SET status = p_status,
         arrived_at = CASE WHEN p_status = 'arrived' THEN now() ELSE arrived_at END,
         done_at = CASE WHEN p_status = 'done' THEN now() ELSE done_at END
     WHERE id = p_task;
-    SELECT * INTO i FROM incident WHERE id = t.incident_id;
     INSERT INTO incident_event (incident_id, actor, action, from_status, to_status, note, data)
     VALUES (t.incident_id, p_actor, 'department_' || p_status, i.status, i.status, coalesce(p_note, ''),
             jsonb_build_object('department', t.department, 'task_id', p_task));
