@@ -70,8 +70,7 @@ def layout(**_query):
                        getRowId="params.data.id", style={"height": "70vh"}, className="cases-grid"),
             html.Div([
                 html.Div(id="case-detail"),
-                dl.Map([], center=[31.238, 121.5], zoom=15, id="case-map", style={"height": "220px"},
-                       attributionControl=False, className="case-map"),
+                html.Div(_case_map([], [31.238, 121.5]), id="case-map-box"),
                 html.Div(id="case-tasks"),
                 html.Div([
                     dcc.Input(id="case-actor", placeholder=_("Your name (actor)"), className="wide"),
@@ -132,6 +131,12 @@ def _map_layers(case: dict, outline: dict | None) -> list:
     return layers
 
 
+def _case_map(layers: list, centre: list[float]) -> dl.Map:
+    """A fresh map per case, so Leaflet centres it on the case (the box always holds one, for clicks)."""
+    return dl.Map(layers, center=centre, zoom=17, id="case-map", style={"height": "220px"},
+                  attributionControl=False, className="case-map")
+
+
 def _tasks(tasks: list[dict]) -> html.Ul:
     zh = in_chinese()
     return html.Ul([html.Li([f"{t['name_zh'] if zh else t['name_en']}: ", html.B(label(TASK_LABELS, t["status"])),
@@ -142,11 +147,11 @@ def _tasks(tasks: list[dict]) -> html.Ul:
 
 
 @callback(Output("case-detail", "children"), Output("case-actions", "children"), Output("case-version", "data"),
-          Output("case-map", "children"), Output("case-map", "viewport"), Output("case-tasks", "children"),
+          Output("case-map-box", "children"), Output("case-tasks", "children"),
           Input("case-selected", "data"), Input("case-refresh", "data"))
 def show(case_id, _refresh):
     if not case_id:
-        return html.P(_("Choose a case in the table."), className="hint"), [], None, [], no_update, None
+        return html.P(_("Choose a case in the table."), className="hint"), [], None, no_update, None
     with begin() as conn:
         case = get_report(conn, case_id)
         events = workflow.timeline(conn, case_id)
@@ -166,8 +171,8 @@ def show(case_id, _refresh):
     buttons = [html.Button(label(ACTION_LABELS, a), id={"type": "case-action", "action": a}, n_clicks=0,
                            className=f"action action-{a}") for a in actions]
     layers = _map_layers(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None)
-    viewport = {"center": [case["lat"], case["lon"]], "zoom": 17} if case["lon"] is not None else no_update
-    return detail, buttons, case["version"], layers, viewport, _tasks(case["department_tasks"])
+    centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
+    return detail, buttons, case["version"], _case_map(layers, centre), _tasks(case["department_tasks"])
 
 
 def _run(fn) -> tuple[str, bool]:
