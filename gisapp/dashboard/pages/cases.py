@@ -21,6 +21,7 @@ from ..i18n import (ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, TAS
                     in_chinese, label, local_time)
 
 dash.register_page(__name__, path="/cases", name="Cases", order=2)
+LIST_LIMIT = 500
 
 
 def _columns() -> list[dict]:
@@ -62,12 +63,13 @@ def layout(**_query):
             dcc.Input(id="cases-text", placeholder=_("Search text, reference or ID"), debounce=True),
             dcc.Checklist(id="cases-overdue", options=[{"label": _("Overdue only"), "value": "1"}], value=[]),
         ], className="filters"),
-        html.Div([
+        html.Div([html.Div([
+            html.P(id="cases-count", className="hint"),
             dag.AgGrid(id="cases-grid", columnDefs=_columns(), rowData=[],
                        defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"rowSelection": "single", "pagination": True, "paginationPageSize": 20,
                                         "localeText": {k: _(v) for k, v in GRID_LOCALE.items()}},
-                       getRowId="params.data.id", style={"height": "70vh"}, className="cases-grid"),
+                       getRowId="params.data.id", style={"height": "70vh"}, className="cases-grid")]),
             html.Div([
                 html.Div(id="case-detail"),
                 html.Div(_case_map([], [31.238, 121.5]), id="case-map-box"),
@@ -97,7 +99,7 @@ def layout(**_query):
     ], className="page")
 
 
-@callback(Output("cases-grid", "rowData"),
+@callback(Output("cases-grid", "rowData"), Output("cases-count", "children"),
           Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
           Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
           Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
@@ -105,10 +107,12 @@ def layout(**_query):
 def load_rows(status, category, level, area, since, until, text, overdue, _refresh, _poll):
     until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
     with begin() as conn:
-        _total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
-                                     since=since[:10] if since else None, until=until, text=text or None,
-                                     overdue=True if overdue else None, limit=500)
-    return _rows(items)
+        total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
+                                    since=since[:10] if since else None, until=until, text=text or None,
+                                    overdue=True if overdue else None, limit=LIST_LIMIT)
+    shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
+        "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
+    return _rows(items), shown
 
 
 @callback(Output("case-selected", "data"), Input("cases-grid", "selectedRows"), prevent_initial_call=True)
