@@ -35,5 +35,5 @@ def downgrade() -> None:
     op.execute("ALTER TABLE category DROP COLUMN auto_level, DROP COLUMN dup_radius_m, DROP COLUMN dup_window_hours")
     op.execute("DROP FUNCTION IF EXISTS gisapp_transition, gisapp_call_department, gisapp_department_task, "
                "gisapp_fail, gisapp_status_guard, gisapp_incident_plan, gisapp_base_level, gisapp_leaf_level, "
-               "gisapp_chain_id, gisapp_lock_case, gisapp_allowed_actions, gisapp_place, gisapp_event_time, gisapp_due, gisapp_add_work_hours, gisapp_is_workday CASCADE")
+               "gisapp_chain_id, gisapp_lock_case, gisapp_allowed_actions, gisapp_place, gisapp_find_duplicate, gisapp_event_time, gisapp_due, gisapp_add_work_hours, gisapp_is_workday CASCADE")
     op.execute("DELETE FROM app_setting WHERE key IN ('timezone', 'work_start', 'work_end')")
