@@ -16,7 +16,7 @@ from . import assessment as assessment_mod
 from . import bulk
 from . import kpis as kpis_mod
 from .config import get_settings, sqlalchemy_url
-from .db import begin, connect, start
+from .db import connect, start
 from .models import CRSES, LEVELS, SOURCES
 
 COMMIT_HELP = "Write the changes. Without it, the command reports what it would do and rolls back."

@@ -84,6 +84,19 @@ def report_dict(row: Any, base_url: str = "") -> dict:
     }
 
 
+_LOCAL_DAY = "CAST(:{} AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')"
+_FILTERS = {
+    "status": "i.status = ANY(:status)",
+    "area": "(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
+            "IN (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id)",
+    "category": "i.category = :category",
+    "level": "i.owner_level::text = :level",
+    "since": "i.reported_at >= " + _LOCAL_DAY.format("since"),
+    "until": "i.reported_at < " + _LOCAL_DAY.format("until"),
+    "overdue": "coalesce(o.overdue, false) = :overdue",
+}
+
+
 def list_reports(conn: Connection, *, status: list[str] | None = None, area: str | None = None,
                  category: str | None = None, level: str | None = None, since=None, until=None,
                  overdue: bool | None = None,
@@ -94,28 +107,12 @@ def list_reports(conn: Connection, *, status: list[str] | None = None, area: str
     `since` and `until` are local days (the timezone setting), `until` excluded, as in the KPIs."""
     where = ["true"]
     params: dict = {"limit": limit, "offset": offset}
-    if status:
-        where.append("i.status = ANY(:status)")
-        params["status"] = status
-    if area:
-        where.append("(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
-                     "IN (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id)")
-        params["area"] = area
-    if category:
-        where.append("i.category = :category")
-        params["category"] = category
-    if level:
-        where.append("i.owner_level::text = :level")
-        params["level"] = level
-    if since:
-        where.append("i.reported_at >= CAST(:since AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')")
-        params["since"] = since
-    if until:
-        where.append("i.reported_at < CAST(:until AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')")
-        params["until"] = until
-    if overdue is not None:
-        where.append("coalesce(o.overdue, false) = :overdue")
-        params["overdue"] = overdue
+    given = {"status": status, "area": area, "category": category, "level": level, "since": since,
+             "until": until, "overdue": overdue}
+    for name, value in given.items():
+        if value not in (None, "", []):
+            where.append(_FILTERS[name])
+            params[name] = value
     if text:
         where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
         params["text"], params["exact"] = f"%{text}%", text

@@ -11,8 +11,8 @@ from helpers import insert_point, new_generation, square
 #   W: x 0..1 (hole 0.2..0.4)   E: x 1..1.8   island of W: x 3..3.2
 WORLD = [
     ("community", "C", square(0, 0, 3.5, 1), None),
-    ("grid", "W", f"MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0),(0.2 0.2,0.4 0.2,0.4 0.4,0.2 0.4,0.2 0.2)),"
-                  f"((3 0,3.2 0,3.2 0.2,3 0.2,3 0)))", "C"),
+    ("grid", "W", "MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0),(0.2 0.2,0.4 0.2,0.4 0.4,0.2 0.4,0.2 0.2)),"
+                  "((3 0,3.2 0,3.2 0.2,3 0.2,3 0)))", "C"),
     ("grid", "E", square(1, 0, 1.8, 1), "C"),
     ("micro_grid", "W1", square(0, 0, 0.5, 0.2), "W"),
     ("micro_grid", "W2", square(0.5, 0, 1, 0.2), "W"),
