@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+REPO = Path(__file__).resolve().parent.parent
 LOCAL_PORT_DEFAULT = 5433  # scripts/localdb.sh starts the local default cluster here
 
 
@@ -24,6 +26,11 @@ def sqlalchemy_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     raise ValueError(f"DATABASE_URL must start with postgresql://, got {url.split(':', 1)[0]}:")
+
+
+def libpq_url(url: str) -> str:
+    """The same URL as libpq and psycopg.connect take it (no SQLAlchemy driver suffix)."""
+    return "postgresql://" + sqlalchemy_url(url)[len("postgresql+psycopg://"):]
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -55,6 +62,13 @@ class Settings:
     sliver_m2: float = field(default=1.0, metadata={"env": "GISAPP_SLIVER_M2"})
     max_body_bytes: int = field(default=1_048_576, metadata={"env": "GISAPP_MAX_BODY_BYTES"})
     secret_key: str = field(default="dev-only-change-me", metadata={"env": "GISAPP_SECRET_KEY"})
+    threads: int = field(default=32, metadata={"env": "GISAPP_THREADS"})
+    layers_dir: str = field(default_factory=lambda: str(REPO / "layers"), metadata={"env": "GISAPP_LAYERS_DIR"})
+    layer_cache_mb: int = field(default=256, metadata={"env": "GISAPP_LAYER_CACHE_MB"})
+    basemap: str = field(default="vector", metadata={"env": "GISAPP_BASEMAP"})
+    tianditu_key: str = field(default="", metadata={"env": "GISAPP_TIANDITU_KEY"})
+    screen_rotate_seconds: int = field(default=0, metadata={"env": "GISAPP_SCREEN_ROTATE_SECONDS"})
+    screen_sound: int = field(default=0, metadata={"env": "GISAPP_SCREEN_SOUND"})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .areas import activate, import_areas
+from .basemap import import_basemap
 from .models import LEVELS
 from .workflow import transition
 
@@ -123,6 +124,9 @@ def load_demo(conn: Connection) -> Iterator[str]:
     yield from load_areas(conn, folder)
     yield f"buildings: {load_buildings(conn, folder)}"
     yield f"checkpoints: {load_checkpoints(conn, folder)}"
+    osm = folder.parent / "osm"
+    basemap = import_basemap(conn, osm / "roads.geojson", osm / "water.geojson")
+    yield "basemap: " + ", ".join(f"{n} {k}" for k, n in sorted(basemap.items()))
     yield f"incidents: {load_incidents(conn, folder)}"
     stats = conn.execute(sa.text("""
         SELECT count(*) FILTER (WHERE area_id IS NULL) FROM building""")).scalar()

@@ -211,4 +211,15 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
 
 
+class BasemapFeature(Base):
+    """Roads and water drawn as the offline basemap (from OpenStreetMap in the demo)."""
+    __tablename__ = "basemap_feature"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.Text)
+    name: Mapped[str] = mapped_column(sa.Text, server_default="")
+    min_zoom: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
+    osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    geom = mapped_column(_geom("GEOMETRY"), nullable=False)
+
+
 metadata = Base.metadata

@@ -24,9 +24,12 @@ class _Gunicorn(BaseApplication):
         return application()
 
 
-def run(host: str, port: int, workers: int, dev: bool = False) -> None:
+def run(host: str, port: int, workers: int, dev: bool = False, threads: int = 32) -> None:
     if dev:
         from .dashboard import create_app
-        create_app().run(host=host, port=port, debug=True)
+        create_app().run(host=host, port=port, debug=True, threaded=True)
         return
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 60}).run()
+    # Threaded workers: a live map keeps one server-sent-events stream open, which must not hold a
+    # whole worker. Streams end after a few minutes and on shutdown, and the browser reconnects.
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": threads,
+               "accesslog": "-", "timeout": 60, "graceful_timeout": 5}).run()

@@ -56,4 +56,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         return response
 
     app.layout = dash.html.Div([dash.page_container], id="app-root")
+    # Dash finishes its set-up on the first request, without a lock: under threaded workers a second
+    # request can find it half done and 500 on a script. One request here does it before serving.
+    server.test_client().get("/_dash-dependencies")
     return app

@@ -52,3 +52,16 @@ TASK_LABELS = {"called": N_("Called"), "arrived": N_("Arrived"), "done": N_("Don
 def local_time(value: datetime | str, pattern: str = "yyyy-MM-dd HH:mm") -> str:
     """A time in the app's timezone (GISAPP_TIMEZONE), whatever zone the database session used."""
     return format_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value, pattern)
+
+
+# Field names in map tooltips and panels (the layer files name the fields; these name them to people).
+FIELD_LABELS = {"id": N_("ID"), "code": N_("Code"), "name": N_("Name"), "level": N_("Level"),
+                "parent_name": N_("Part of"), "population": N_("Population"), "households": N_("Households"),
+                "responsible_name": N_("Responsible"), "responsible_phone": N_("Phone"),
+                "address": N_("Address"), "area_name": N_("Grid"), "area_code": N_("Grid code"),
+                "kind": N_("Kind"), "status": N_("Status"), "minutes_since_seen": N_("Last seen"),
+                "category": N_("Category"), "reported_at": N_("Reported at"), "age_hours": N_("Age"),
+                "urgent": N_("Urgent"), "overdue": N_("Overdue")}
+
+CHECKPOINT_LABELS = {"online": N_("Online"), "offline": N_("Offline"), "gate": N_("Gate"),
+                     "camera": N_("Camera"), "junction": N_("Junction")}

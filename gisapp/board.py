@@ -1,0 +1,117 @@
+"""The numbers on the command-centre big screen, in one place.
+
+`TILES` names each tile and where its value comes from: counts of today (local days in the
+`timezone` setting) or the closed-loop KPIs of gisapp.kpis over the last 30 days. Swapping a
+formula means editing one entry here; the screen only renders what `tiles()` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import kpis
+from .assessment import rank, score
+
+WINDOW_DAYS = 30
+OPEN = "status NOT IN ('closed', 'evaluated', 'cancelled')"
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str        # an English msgid; the screen translates it
+    kind: str         # count | rate | number
+    source: str       # "today": counts() below; "kpi": gisapp.kpis over the window
+
+
+TILES = (
+    Tile("reported_today", "Reported today", "count", "today"),
+    Tile("open", "Open", "count", "today"),
+    Tile("overdue", "Overdue", "count", "today"),
+    Tile("closed_today", "Closed today", "count", "today"),
+    Tile("response_rate", "Response rate", "rate", "kpi"),
+    Tile("resolution_rate", "Resolution rate", "rate", "kpi"),
+    Tile("satisfaction_rate", "Satisfaction rate", "rate", "kpi"),
+    Tile("closure_rate", "Closure rate", "rate", "kpi"),
+    Tile("requests_per_10k", "Requests per 10,000 residents", "number", "kpi"),
+)
+
+
+def local_today(timezone: str) -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def counts(conn: Connection, timezone: str) -> dict[str, int]:
+    """Today's counts, with the local day's bounds computed by PostgreSQL in the given zone."""
+    row = conn.execute(sa.text(f"""
+        WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE :tz) AT TIME ZONE :tz) AS start)
+        SELECT (SELECT count(*) FROM incident, day WHERE reported_at >= day.start) AS reported_today,
+               (SELECT count(*) FROM incident WHERE {OPEN}) AS open,
+               (SELECT count(*) FROM incident_overdue WHERE overdue) AS overdue,
+               (SELECT count(DISTINCT incident_id) FROM incident_event, day
+                WHERE action = 'close' AND at >= day.start) AS closed_today"""), {"tz": timezone}).mappings().one()
+    return dict(row)
+
+
+def tiles(conn: Connection, timezone: str) -> list[dict]:
+    """[{key, label, kind, value}] in screen order."""
+    today = local_today(timezone)
+    window = kpis.area_kpis(conn, None, today - timedelta(days=WINDOW_DAYS - 1), today + timedelta(days=1))["kpis"]
+    values = {**counts(conn, timezone), **window}
+    return [{"key": t.key, "label": t.label, "kind": t.kind, "value": values.get(t.key)} for t in TILES]
+
+
+def trend(conn: Connection, timezone: str, days: int = WINDOW_DAYS) -> list[dict]:
+    """Reported and closed per local day for the last `days` days, zero days included."""
+    rows = conn.execute(sa.text("""
+        WITH d AS (SELECT generate_series((now() AT TIME ZONE :tz)::date - (:days - 1),
+                                          (now() AT TIME ZONE :tz)::date, interval '1 day')::date AS day)
+        SELECT d.day,
+               (SELECT count(*) FROM incident i WHERE (i.reported_at AT TIME ZONE :tz)::date = d.day) AS reported,
+               (SELECT count(DISTINCT e.incident_id) FROM incident_event e
+                WHERE e.action = 'close' AND (e.at AT TIME ZONE :tz)::date = d.day) AS closed
+        FROM d ORDER BY d.day"""), {"tz": timezone, "days": days}).mappings()
+    return [dict(r) for r in rows]
+
+
+def ranking(conn: Connection, timezone: str, level: str = "grid", limit: int = 10) -> list[dict]:
+    """The assessment score (gisapp.assessment) over the window, best first."""
+    today = local_today(timezone)
+    rows = kpis.level_kpis(conn, level, today - timedelta(days=WINDOW_DAYS - 1), today + timedelta(days=1))
+    for row in rows:
+        row["score"] = score(row)
+    return [r for r in rank(rows) if r["score"] is not None][:limit]
+
+
+def checkpoints(conn: Connection) -> dict:
+    rows = conn.execute(sa.text("""
+        SELECT code, name, status, minutes_since_seen, area_name FROM map_checkpoint
+        ORDER BY status = 'offline' DESC, minutes_since_seen DESC NULLS FIRST, code""")).mappings().all()
+    offline = [dict(r) for r in rows if r["status"] == "offline"]
+    return {"online": len(rows) - len(offline), "offline": len(offline), "offline_list": offline}
+
+
+def alerts(conn: Connection, limit: int = 8) -> list[dict]:
+    """Open cases that are overdue or urgent, most overdue first: the ones that flash."""
+    rows = conn.execute(sa.text(f"""
+        SELECT i.id, i.urgent, coalesce(o.overdue, false) AS overdue, o.due, c.name_zh, c.name_en,
+               own.name AS area_name
+        FROM incident i JOIN category c ON c.code = i.category
+        LEFT JOIN incident_overdue o ON o.id = i.id
+        LEFT JOIN area own ON own.id = coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id)
+        WHERE i.{OPEN} AND (i.urgent OR o.overdue)
+        ORDER BY o.overdue DESC NULLS LAST, o.due NULLS LAST, i.id DESC LIMIT :limit"""), {"limit": limit}).mappings()
+    return [dict(r) for r in rows]
+
+
+def street_views(conn: Connection) -> list[dict]:
+    """Each street's bounds, for the screen's rotating focus."""
+    rows = conn.execute(sa.text("""
+        SELECT code, name, ST_XMin(geom) w, ST_YMin(geom) s, ST_XMax(geom) e, ST_YMax(geom) n
+        FROM map_area WHERE level = 'street' ORDER BY code""")).mappings()
+    return [{"code": r["code"], "name": r["name"], "bounds": [[r["s"], r["w"]], [r["n"], r["e"]]]} for r in rows]

@@ -1,0 +1,245 @@
+/* Map functions that dash-leaflet calls by name ({variable: "gisapp.map.…"}), and the clientside
+   callbacks of the map and the big screen. Everything a layer looks like comes from its YAML file,
+   passed in through `hideout`; nothing here knows a layer by name. */
+(function () {
+    "use strict";
+
+    function hideoutOf(context) {
+        return (context && (context.hideout || (context.props && context.props.hideout))) || {};
+    }
+
+    function escapeHtml(value) {
+        return String(value).replace(/[&<>"']/g, function (c) {
+            return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+        });
+    }
+
+    function featureStyle(feature, h) {
+        var p = feature.properties || {};
+        var s = Object.assign({}, h.style || {});
+        if (h.by && h.by.values) {
+            Object.assign(s, h.by.values[String(p[h.by.field])] || {});
+        }
+        var fills = h.choropleth && h.choropleth.fills;
+        if (fills && fills[feature.id]) {
+            s.fillColor = fills[feature.id];
+            s.fillOpacity = 0.65;
+        }
+        s.className = ["layer-" + h.layer, s.className || ""].join(" ").trim();
+        return s;
+    }
+
+    function formatValue(h, field, value, p) {
+        if (value === null || value === undefined || value === "") { return null; }
+        var labels = (h.labels && h.labels.values && h.labels.values[field]) || null;
+        if (labels && labels[String(value)] !== undefined) { return labels[String(value)]; }
+        if (field === "category") {
+            return (h.lang === "en" ? p.category_en : p.category_zh) || value;
+        }
+        if (typeof value === "boolean") { return value ? h.labels.yes : h.labels.no; }
+        if (field === "reported_at" || field === "last_seen") {
+            var d = new Date(value);
+            if (!isNaN(d)) {
+                return d.toLocaleString(h.lang === "en" ? "en-GB" : "zh-CN",
+                                        {timeZone: h.timezone, hour12: false});
+            }
+        }
+        if (field === "minutes_since_seen") { return h.labels.minutes.replace("%(n)s", value); }
+        if (field === "age_hours") { return h.labels.hours.replace("%(n)s", value); }
+        return value;
+    }
+
+    function tooltipHtml(feature, h) {
+        var p = Object.assign({id: feature.id}, feature.properties || {});
+        var names = (h.labels && h.labels.fields) || {};
+        var rows = (h.tooltip || []).map(function (field) {
+            var v = formatValue(h, field, p[field], p);
+            return v === null ? "" : "<div><span class='tt-key'>" + escapeHtml(names[field] || field) +
+                "</span> " + escapeHtml(v) + "</div>";
+        });
+        return "<div class='tt-title'>" + escapeHtml(h.title || "") + "</div>" + rows.join("");
+    }
+
+    var GLYPH = {camera: "◉", gate: "▣", junction: "✚"};
+
+    function pointToLayer(feature, latlng, context) {
+        var h = hideoutOf(context);
+        var p = feature.properties || {};
+        if (h.marker === "checkpoint") {
+            var status = p.status === "offline" ? "offline" : "online";
+            return L.marker(latlng, {
+                icon: L.divIcon({
+                    className: "gis-checkpoint " + status + " layer-" + h.layer + " feature-" + feature.id,
+                    html: "<span>" + (GLYPH[p.kind] || "●") + "</span>", iconSize: [20, 20]
+                }),
+                keyboard: false
+            });
+        }
+        var s = featureStyle(feature, h);
+        var age = Math.min(4, Math.floor((p.age_hours || 0) / 24));
+        s.radius = (s.radius || 6) + (p.urgent ? 3 : 0) + (p.open === false ? -2 : age);
+        var classes = [s.className, "feature-" + feature.id];
+        if (p.overdue) { classes.push("overdue"); s.color = "#ffd400"; s.weight = 3; }
+        if (p.urgent) { classes.push("urgent"); }
+        s.className = classes.join(" ");
+        return L.circleMarker(latlng, s);
+    }
+
+    function clusterToLayer(feature, latlng, index, context) {
+        var h = hideoutOf(context);
+        var n = feature.properties.point_count;
+        var leaves = index.getLeaves(feature.properties.cluster_id, Infinity);
+        var overdue = leaves.filter(function (l) { return l.properties.overdue; }).length;
+        var size = n < 10 ? 30 : n < 50 ? 38 : 46;
+        return L.marker(latlng, {
+            icon: L.divIcon({
+                className: "gis-cluster layer-" + h.layer + (overdue ? " has-overdue" : ""),
+                html: "<span>" + n + "</span>" + (overdue ? "<b>" + overdue + "</b>" : ""),
+                iconSize: [size, size]
+            })
+        });
+    }
+
+    function onEachFeature(feature, layer, context) {
+        var h = hideoutOf(context);
+        var p = feature.properties || {};
+        if (p.cluster) { return; }
+        if (p._label) {
+            layer.bindTooltip(escapeHtml(p._label), {permanent: true, direction: "center",
+                                                     className: "area-label label-" + h.layer});
+        } else if (h.tooltip && h.tooltip.length) {
+            layer.bindTooltip(tooltipHtml(feature, h), {sticky: h.kind !== "point", className: "gis-tooltip"});
+        }
+    }
+
+    function highlightPoint(feature, latlng) {
+        return L.circleMarker(latlng, {radius: 16, color: "#00b4d8", weight: 4, fill: false,
+                                       className: "highlight"});
+    }
+
+    window.gisapp = Object.assign({}, window.gisapp, {
+        map: {
+            style: function (feature, context) { return featureStyle(feature, hideoutOf(context)); },
+            pointToLayer: pointToLayer,
+            clusterToLayer: clusterToLayer,
+            onEachFeature: onEachFeature,
+            highlightPoint: highlightPoint
+        }
+    });
+
+    /* --- clientside callbacks ------------------------------------------------------------------ */
+
+    // The same tile snapping as gisapp.features.snap, so a small pan repeats the URL (cache hit).
+    function snapBbox(bounds, z) {
+        var n = Math.pow(2, z);
+        function tx(lon) { return (lon + 180) / 360 * n; }
+        function ty(lat) {
+            var r = Math.max(-85.0511287798, Math.min(85.0511287798, lat)) * Math.PI / 180;
+            return (1 - Math.asinh(Math.tan(r)) / Math.PI) / 2 * n;
+        }
+        function lon(x) { return x / n * 360 - 180; }
+        function lat(y) { return Math.atan(Math.sinh(Math.PI * (1 - 2 * y / n))) * 180 / Math.PI; }
+        var x0 = Math.max(0, Math.floor(tx(bounds[0][1]))), x1 = Math.min(n, Math.ceil(tx(bounds[1][1])));
+        var y0 = Math.max(0, Math.floor(ty(bounds[1][0]))), y1 = Math.min(n, Math.ceil(ty(bounds[0][0])));
+        x1 = Math.max(x1, x0 + 1); y1 = Math.max(y1, y0 + 1);
+        return [lon(x0), lat(y1), lon(x1), lat(y0)].map(function (v) { return v.toFixed(6); }).join(",");
+    }
+
+    // Leaflet reports bounds only after a move; until then, derive them from center, zoom and size.
+    function boundsFrom(center, zoom) {
+        var el = document.getElementById("map");
+        var w = (el && el.clientWidth) || 2000, h = (el && el.clientHeight) || 1200;
+        var n = 256 * Math.pow(2, zoom);
+        var cx = (center[1] + 180) / 360 * n;
+        var r = center[0] * Math.PI / 180;
+        var cy = (1 - Math.asinh(Math.tan(r)) / Math.PI) / 2 * n;
+        function lat(y) { return Math.atan(Math.sinh(Math.PI * (1 - 2 * y / n))) * 180 / Math.PI; }
+        return [[lat(cy + h / 2), (cx - w / 2) / n * 360 - 180], [lat(cy - h / 2), (cx + w / 2) / n * 360 - 180]];
+    }
+
+    function layerUrls(bounds, zoom, center, live, tick, ids, caches) {
+        var nu = window.dash_clientside.no_update;
+        if (!bounds && center && zoom !== undefined && zoom !== null) {
+            bounds = boundsFrom(Array.isArray(center) ? center : [center.lat, center.lng], zoom);
+        }
+        if (!bounds || zoom === undefined || zoom === null) { return ids.map(function () { return nu; }); }
+        var z = Math.max(0, Math.min(22, Math.round(zoom)));
+        var bbox = snapBbox(bounds, z);
+        live = live || {};
+        return ids.map(function (key) {
+            var cache = (caches || {})[key.id];
+            var url = "/api/v1/layers/" + key.id + "?bbox=" + bbox + "&z=" + z;
+            if (cache === "events") { url += "&v=" + (live.last || 0); }
+            else if (cache === "none") { url += "&v=" + (live.last || 0) + "&t=" + (tick || 0); }
+            else { url += "&g=" + (live.generation || 0); }
+            return url;
+        });
+    }
+
+    // A stream message: events move the live state (layers, ticker and KPIs follow); a ping only
+    // proves the stream is alive. The state only ever moves forward, so a replay changes nothing.
+    function liveMessage(message, state) {
+        var nu = window.dash_clientside.no_update;
+        if (!message) { return [nu, nu]; }
+        var m;
+        try { m = JSON.parse(message); } catch (e) { return [nu, nu]; }
+        state = state || {};
+        var beat = {at: Date.now(), last: m.last};
+        var events = m.events || [];
+        if ((m.last || 0) > (state.last || 0) || m.generation !== state.generation) {
+            var urgent = events.some(function (e) { return e.urgent && e.action === "report"; });
+            return [{last: Math.max(m.last || 0, state.last || 0), generation: m.generation,
+                     urgent: urgent ? (state.urgent || 0) + 1 : (state.urgent || 0)}, beat];
+        }
+        return [nu, beat];
+    }
+
+    // The slow fallback: when the stream has been silent for too long, poll once and reopen it.
+    function liveFallback(n, state, beat, url) {
+        var nu = window.dash_clientside.no_update;
+        state = state || {};
+        if (beat && Date.now() - beat.at < 40000) { return [nu, nu]; }
+        var after = state.last || 0;
+        var fresh = "/api/v1/events/stream?after=" + after + "&r=" + n;
+        return fetch("/api/v1/events?limit=1000&after=" + after).then(function (r) { return r.json(); })
+            .then(function (m) {
+                var moved = (m.last || 0) > after || m.generation !== state.generation;
+                return [moved ? {last: Math.max(m.last || 0, after), generation: m.generation,
+                                 urgent: state.urgent || 0} : nu, fresh];
+            }).catch(function () { return [nu, fresh]; });
+    }
+
+    function liveBadge(beat, n) {
+        var fresh = beat && Date.now() - beat.at < 40000;
+        return fresh ? "live-badge on" : "live-badge off";
+    }
+
+    function clock(n, tz) {
+        return new Date().toLocaleString("zh-CN", {timeZone: tz, hour12: false});
+    }
+
+    var lastBeep = 0;
+    function beep(state, enabled) {
+        if (!enabled || !state || !state.urgent || state.urgent === lastBeep) { return window.dash_clientside.no_update; }
+        lastBeep = state.urgent;
+        try {
+            var ctx = new (window.AudioContext || window.webkitAudioContext)();
+            var o = ctx.createOscillator(), g = ctx.createGain();
+            o.frequency.value = 880; o.connect(g); g.connect(ctx.destination);
+            g.gain.setValueAtTime(0.2, ctx.currentTime);
+            o.start(); o.stop(ctx.currentTime + 0.4);
+        } catch (e) { /* no audio device: the flashing is enough */ }
+        return state.urgent;
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        gisapp: {
+            layerUrls: layerUrls,
+            liveMessage: liveMessage,
+            liveFallback: liveFallback,
+            liveBadge: liveBadge,
+            clock: clock,
+            beep: beep
+        }
+    });
+})();

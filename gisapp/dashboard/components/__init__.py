@@ -1,0 +1,1 @@
+"""Map elements shared by pages: one module per element (map, legend, live feed, panels)."""
