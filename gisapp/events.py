@@ -106,7 +106,8 @@ class Listener:
         backoff = 0.25
         while not self._stop.is_set():
             try:
-                with psycopg.connect(libpq_url(self.url), autocommit=True, connect_timeout=5) as conn:
+                with psycopg.connect(libpq_url(self.url), autocommit=True, connect_timeout=5,
+                                     application_name="gisapp-listener") as conn:
                     for channel in CHANNELS:
                         conn.execute(f"LISTEN {channel}")
                     self.connected, backoff = True, 0.25

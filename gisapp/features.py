@@ -68,10 +68,11 @@ def _lat(y: float, z: int) -> float:
 def snap(west: float, south: float, east: float, north: float, zoom: int) -> Viewport:
     """Widen a bbox to the whole web-map tiles that cover it at this zoom."""
     n = 2 ** zoom
-    x0 = max(0, math.floor(_tile_x(west, zoom)))
-    x1 = min(n, math.ceil(_tile_x(east, zoom)))
-    y0 = max(0, math.floor(_tile_y(north, zoom)))
-    y1 = min(n, math.ceil(_tile_y(south, zoom)))
+    eps = 0.01   # of a tile: a bbox already on tile edges (rounded by the page) stays as it is
+    x0 = max(0, math.floor(_tile_x(west, zoom) + eps))
+    x1 = min(n, math.ceil(_tile_x(east, zoom) - eps))
+    y0 = max(0, math.floor(_tile_y(north, zoom) + eps))
+    y1 = min(n, math.ceil(_tile_y(south, zoom) - eps))
     x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
     return Viewport(round(_lon(x0, zoom), 9), round(_lat(y1, zoom), 9),
                     round(_lon(x1, zoom), 9), round(_lat(y0, zoom), 9), zoom)

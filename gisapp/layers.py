@@ -246,7 +246,8 @@ def registry(folder: str) -> Registry:
 
 def extract_messages(fileobj, keywords, comment_tags, options):
     """Babel extractor for layers/*.yml: titles and legend labels go into the .pot."""
-    path = Path(getattr(fileobj, "name", "layer.yml"))
-    layer = parse_layer(path, yaml.safe_load(fileobj.read().decode("utf-8")))
+    data = yaml.safe_load(fileobj.read().decode("utf-8"))
+    name = getattr(fileobj, "name", None)
+    layer = parse_layer(Path(name) if name else Path(f"{(data or {}).get('id')}.yml"), data)
     for message in layer.messages():
         yield 0, None, message, []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Response, jsonify, request
 
 from ..db import begin
@@ -47,4 +49,5 @@ def _read(after: int):
 def events_stream():
     after = _after()
     return Response(stream(after, _read, get_listener()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+                             "X-Gisapp-Worker": str(os.getpid())})

@@ -139,8 +139,9 @@
         }
         function lon(x) { return x / n * 360 - 180; }
         function lat(y) { return Math.atan(Math.sinh(Math.PI * (1 - 2 * y / n))) * 180 / Math.PI; }
-        var x0 = Math.max(0, Math.floor(tx(bounds[0][1]))), x1 = Math.min(n, Math.ceil(tx(bounds[1][1])));
-        var y0 = Math.max(0, Math.floor(ty(bounds[1][0]))), y1 = Math.min(n, Math.ceil(ty(bounds[0][0])));
+        var e = 0.01;
+        var x0 = Math.max(0, Math.floor(tx(bounds[0][1]) + e)), x1 = Math.min(n, Math.ceil(tx(bounds[1][1]) - e));
+        var y0 = Math.max(0, Math.floor(ty(bounds[1][0]) + e)), y1 = Math.min(n, Math.ceil(ty(bounds[0][0]) - e));
         x1 = Math.max(x1, x0 + 1); y1 = Math.max(y1, y0 + 1);
         return [lon(x0), lat(y1), lon(x1), lat(y0)].map(function (v) { return v.toFixed(6); }).join(",");
     }

@@ -35,8 +35,13 @@ def _value(tile: dict) -> str:
     return f"{value:,}"
 
 
+def _label(tile: dict) -> str:
+    msgid = tile["label"]   # marked with N_ in gisapp.board
+    return _(msgid)
+
+
 def kpi_tiles(items: list[dict]) -> list:
-    return [html.Div([html.Div(_value(t), className="kpi-value"), html.Div(_(t["label"]), className="kpi-label")],
+    return [html.Div([html.Div(_value(t), className="kpi-value"), html.Div(_label(t), className="kpi-label")],
                      className=f"kpi kpi-{t['key']}" + (" alarm" if t["key"] == "overdue" and t["value"] else ""),
                      id=f"kpi-{t['key']}") for t in items]
 

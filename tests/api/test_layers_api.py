@@ -1,0 +1,41 @@
+"""GET /api/v1/layers and /api/v1/layers/<id>: the registry, viewports, gzip and ETags."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+
+def test_the_registry_lists_every_layer_with_its_url(client):
+    body = client.get("/api/v1/layers").get_json()
+    ids = [x["id"] for x in body["layers"]]
+    assert {"streets", "grids", "micro_grids", "buildings", "checkpoints", "incidents"} <= set(ids)
+    assert all(x["legend"] and "{west}" in x["url"] for x in body["layers"])
+
+
+def test_answers_are_gzipped_and_revalidate_with_an_etag(client):
+    url = "/api/v1/layers/grids?bbox=121.47,31.22,121.53,31.26&z=14"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["Content-Type"].startswith("application/geo+json")
+    assert len(json.loads(gzip.decompress(first.data))["features"]) > 0
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["X-Gisapp-Cache"] == "hit"
+
+
+def test_unknown_layer_and_bad_viewport_are_4xx_naming_the_field(client):
+    assert client.get("/api/v1/layers/nope?bbox=0,0,1,1&z=3").get_json()["errors"][0]["field"] == "layer"
+    bad = client.get("/api/v1/layers/grids?bbox=0,0,1&z=99")
+    assert bad.status_code == 400
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"bbox", "z"}
+
+
+def test_choropleth_values_and_classes(client, sql):
+    body = client.get("/api/v1/layers/grids/choropleth?measure=open_incidents").get_json()
+    total = sql("""SELECT count(*) AS n FROM incident i JOIN area a ON a.id = i.grid_id
+                   WHERE a.generation_id = gisapp_active_generation()
+                     AND i.status NOT IN ('closed', 'evaluated', 'cancelled')""")[0]["n"]
+    assert sum(body["values"].values()) == total
+    assert len(body["colours"]) == len(body["breaks"]) + 1 and set(body["fills"]) == set(body["values"])
+    assert client.get("/api/v1/layers/grids/choropleth?measure=x").status_code == 400
+    assert client.get("/api/v1/layers/buildings/choropleth").status_code == 404
