@@ -103,7 +103,7 @@ def checkpoints(conn: Connection) -> dict:
 
 
 def alerts(conn: Connection, limit: int = 8) -> list[dict]:
-    """Open cases that are overdue or urgent, most overdue first: the ones that flash."""
+    """Open cases that are overdue or urgent: today's urgent reports first, then the longest overdue."""
     rows = conn.execute(sa.text(f"""
         SELECT i.id, i.urgent, coalesce(o.overdue, false) AS overdue, o.due, c.name_zh, c.name_en,
                own.name AS area_name
@@ -111,7 +111,9 @@ def alerts(conn: Connection, limit: int = 8) -> list[dict]:
         LEFT JOIN incident_overdue o ON o.id = i.id
         LEFT JOIN area own ON own.id = coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id)
         WHERE i.{OPEN} AND (i.urgent OR o.overdue)
-        ORDER BY o.overdue DESC NULLS LAST, o.due NULLS LAST, i.id DESC LIMIT :limit"""), {"limit": limit}).mappings()
+        ORDER BY (i.urgent AND i.reported_at > now() - interval '24 hours') DESC,
+                 CASE WHEN i.urgent AND i.reported_at > now() - interval '24 hours' THEN i.id END DESC,
+                 o.overdue DESC NULLS LAST, o.due NULLS LAST, i.id DESC LIMIT :limit"""), {"limit": limit}).mappings()
     return [dict(r) for r in rows]
 
 

@@ -10,6 +10,7 @@ from flask_babel import Babel
 
 from ..api import register as register_api
 from ..config import Settings, get_settings
+from .components import live, map_view
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("zh_CN", "en")
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         return response
 
     app.layout = dash.html.Div([dash.page_container], id="app-root")
+    map_view.register(app)
+    live.register(app)
     # Dash finishes its set-up on the first request, without a lock: under threaded workers a second
     # request can find it half done and 500 on a script. One request here does it before serving.
     server.test_client().get("/_dash-dependencies")

@@ -34,7 +34,7 @@ def test_language_switch_to_english(dash_duo, app):
     dash_duo.wait_for_page(f"{dash_duo.server_url}/areas?lang=en")
     dash_duo.wait_for_contains_text("#areas-count", "areas in the active generation", timeout=10)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/")   # the cookie keeps English
-    dash_duo.wait_for_contains_text("h1", "Situation overview", timeout=10)
+    dash_duo.wait_for_contains_text("h1", "Situation map", timeout=10)
 
 
 def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):

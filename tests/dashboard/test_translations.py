@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -12,7 +13,14 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "lazy_ge
 
 
 def ui_strings() -> set[str]:
-    found = extract_from_dir(str(ROOT / "gisapp" / "dashboard"), keywords=KEYWORDS)
+    """What babel.cfg sends to the catalogs: the dashboard, the big-screen tiles, the layer files."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = []
+    for sub in ("gisapp", "layers"):
+        found += extract_from_dir(str(ROOT / sub), [(f"{p.split('/', 1)[1]}" if p.startswith(sub + "/") else p, m)
+                                                    for p, m in method_map if p.startswith(sub + "/")],
+                                  options_map, keywords=KEYWORDS)
     return {msg if isinstance(msg, str) else msg[0] for _file, _line, msg, _comments, _ctx in found}
 
 

@@ -14,6 +14,8 @@
         });
     }
 
+    // One style per feature, used both to create a marker and by Leaflet's resetStyle afterwards
+    // (which replaces the options before the SVG path exists, so classes must be in here too).
     function featureStyle(feature, h) {
         var p = feature.properties || {};
         var s = Object.assign({}, h.style || {});
@@ -25,7 +27,14 @@
             s.fillColor = fills[feature.id];
             s.fillOpacity = 0.65;
         }
-        s.className = ["layer-" + h.layer, s.className || ""].join(" ").trim();
+        var classes = ["layer-" + h.layer, "feature-" + feature.id, s.className || ""];
+        if (h.kind === "point") {
+            var age = Math.min(4, Math.floor((p.age_hours || 0) / 24));
+            s.radius = (s.radius || 6) + (p.urgent ? 3 : 0) + (p.open === false ? -2 : age);
+            if (p.overdue) { classes.push("overdue"); s.color = "#ffd400"; s.weight = 3; }
+            if (p.urgent) { classes.push("urgent"); }
+        }
+        s.className = classes.join(" ").trim();
         return s;
     }
 
@@ -75,14 +84,7 @@
                 keyboard: false
             });
         }
-        var s = featureStyle(feature, h);
-        var age = Math.min(4, Math.floor((p.age_hours || 0) / 24));
-        s.radius = (s.radius || 6) + (p.urgent ? 3 : 0) + (p.open === false ? -2 : age);
-        var classes = [s.className, "feature-" + feature.id];
-        if (p.overdue) { classes.push("overdue"); s.color = "#ffd400"; s.weight = 3; }
-        if (p.urgent) { classes.push("urgent"); }
-        s.className = classes.join(" ");
-        return L.circleMarker(latlng, s);
+        return L.circleMarker(latlng, featureStyle(feature, h));
     }
 
     function clusterToLayer(feature, latlng, index, context) {

@@ -7,7 +7,7 @@ messages, so a reconnect or a missed message cannot leave it wrong.
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, dcc, html
 from dash_extensions import EventSource
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
@@ -54,28 +54,28 @@ def ticker(limit: int = 12) -> html.Div:
                      html.Ol(id="ticker", className="ticker", **{"data-limit": limit})], className="ticker-box")
 
 
-@callback(Output("ticker", "children"), Input("live-state", "data"), State("ticker", "data-limit"))
-def _refresh_ticker(_state, limit):
-    with begin() as conn:
-        return ticker_items(recent_events(conn, int(limit or 12)))
+def register(app) -> None:
+    """Callbacks of the live feed (per app: test runs create several apps in one process)."""
 
+    @app.callback(Output("ticker", "children"), Input("live-state", "data"), State("ticker", "data-limit"))
+    def _refresh_ticker(_state, limit):
+        with begin() as conn:
+            return ticker_items(recent_events(conn, int(limit or 12)))
 
-clientside_callback(
-    "function(m, s) { return window.dash_clientside.gisapp.liveMessage(m, s); }",
-    Output("live-state", "data"), Output("live-beat", "data"),
-    Input("live-source", "message"), State("live-state", "data"),
-    prevent_initial_call=True,
-)
-
-clientside_callback(
-    "function(n, s, b, u) { return window.dash_clientside.gisapp.liveFallback(n, s, b, u); }",
-    Output("live-state", "data", allow_duplicate=True), Output("live-source", "url"),
-    Input("live-tick", "n_intervals"), State("live-state", "data"), State("live-beat", "data"),
-    State("live-source", "url"),
-    prevent_initial_call=True,
-)
-
-clientside_callback(
-    "function(b, n) { return window.dash_clientside.gisapp.liveBadge(b, n); }",
-    Output("live-badge", "className"), Input("live-beat", "data"), Input("live-tick", "n_intervals"),
-)
+    app.clientside_callback(
+        "function(m, s) { return window.dash_clientside.gisapp.liveMessage(m, s); }",
+        Output("live-state", "data"), Output("live-beat", "data"),
+        Input("live-source", "message"), State("live-state", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(n, s, b, u) { return window.dash_clientside.gisapp.liveFallback(n, s, b, u); }",
+        Output("live-state", "data", allow_duplicate=True), Output("live-source", "url"),
+        Input("live-tick", "n_intervals"), State("live-state", "data"), State("live-beat", "data"),
+        State("live-source", "url"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(b, n) { return window.dash_clientside.gisapp.liveBadge(b, n); }",
+        Output("live-badge", "className"), Input("live-beat", "data"), Input("live-tick", "n_intervals"),
+    )

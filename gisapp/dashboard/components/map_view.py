@@ -7,7 +7,7 @@ styled by the functions in assets/gisapp_map.js from what its YAML file says (pa
 from __future__ import annotations
 
 import dash_leaflet as dl
-from dash import ALL, Input, Output, State, clientside_callback, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 from dash_extensions.javascript import Namespace
 from flask_babel import gettext as _
 
@@ -139,11 +139,13 @@ def legend(registry: Registry, warning: str | None = None) -> html.Div:
                      html.Div(ATTRIBUTION, className="legend-attribution")], className="map-legend", id="legend")
 
 
-clientside_callback(
-    "function(b, z, c, live, tick, ids, caches) {"
-    " return window.dash_clientside.gisapp.layerUrls(b, z, c, live, tick, ids, caches); }",
-    Output({"type": "layer", "id": ALL}, "url"),
-    Input("map", "bounds"), Input("map", "zoom"), Input("map", "center"), Input("live-state", "data"),
-    Input("live-tick", "n_intervals"),
-    State({"type": "layer", "id": ALL}, "id"), State("map-layers", "data"),
-)
+def register(app) -> None:
+    """Callbacks of the map element (per app: test runs create several apps in one process)."""
+    app.clientside_callback(
+        "function(b, z, c, live, tick, ids, caches) {"
+        " return window.dash_clientside.gisapp.layerUrls(b, z, c, live, tick, ids, caches); }",
+        Output({"type": "layer", "id": ALL}, "url"),
+        Input("map", "bounds"), Input("map", "zoom"), Input("map", "center"), Input("live-state", "data"),
+        Input("live-tick", "n_intervals"),
+        State({"type": "layer", "id": ALL}, "id"), State("map-layers", "data"),
+    )
