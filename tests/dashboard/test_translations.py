@@ -44,3 +44,8 @@ def test_catalogs_hold_no_strings_the_code_dropped():
 def test_catalogs_are_not_fuzzy_so_pybabel_compiles_them():
     for lang in ("zh_Hans_CN", "en"):
         assert not catalog(lang).fuzzy, f"{lang}: a fuzzy catalog is skipped by `pybabel compile`"
+
+
+def test_the_english_catalog_holds_no_chinese():
+    leaked = [m.id for m in catalog("en") if m.id and any("\u4e00" <= ch <= "\u9fff" for ch in m.string)]
+    assert leaked == []

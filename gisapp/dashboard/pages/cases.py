@@ -43,7 +43,8 @@ def _rows(items: list[dict]) -> list[dict]:
             for c in items]
 
 
-def layout(**_query):
+def layout(area: str | None = None, incident: str | None = None, **_query):
+    """?area=CODE and ?incident=ID (the map panel's links) open the console filtered to them."""
     with begin() as conn:
         departments = conn.execute(sa.text("SELECT code, name_zh, name_en FROM department ORDER BY code")).all()
         categories = conn.execute(sa.text("SELECT code, name_zh, name_en FROM category ORDER BY sort")).all()
@@ -57,10 +58,11 @@ def layout(**_query):
                          options=[{"label": c.name_zh if zh else c.name_en, "value": c.code} for c in categories]),
             dcc.Dropdown(id="cases-level", placeholder=_("Owner level"),
                          options=[{"label": label(LEVEL_LABELS, lv), "value": lv} for lv in LEVELS]),
-            dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True),
+            dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True, value=(area or "")[:200]),
             dcc.DatePickerRange(id="cases-dates", display_format="YYYY-MM-DD", clearable=True,
                                 start_date_placeholder_text=_("From"), end_date_placeholder_text=_("To")),
-            dcc.Input(id="cases-text", placeholder=_("Search text, reference or ID"), debounce=True),
+            dcc.Input(id="cases-text", placeholder=_("Search text, reference or ID"), debounce=True,
+                      value=(incident or "")[:40]),
             dcc.Checklist(id="cases-overdue", options=[{"label": _("Overdue only"), "value": "1"}], value=[]),
         ], className="filters"),
         html.Div([html.Div([
