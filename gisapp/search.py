@@ -74,3 +74,12 @@ def find(conn: Connection, text: str) -> dict | None:
         if row:
             return _hit(row)
     return None
+
+
+def generation_view(conn: Connection) -> dict:
+    """Where a map opens: the whole active generation, or central Lujiazui when there is none yet."""
+    row = conn.execute(sa.text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+                               "FROM (SELECT ST_Extent(geom) AS e FROM map_area) x")).first()
+    if row is None or row[0] is None:
+        return {"center": [31.2397, 121.4998], "zoom": 14}
+    return {"bounds": [[row[1], row[0]], [row[3], row[2]]]}

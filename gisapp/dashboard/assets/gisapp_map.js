@@ -198,7 +198,7 @@
     }
 
     // The slow fallback: when the stream has been silent for too long, poll once and reopen it.
-    function liveFallback(n, state, beat, url) {
+    function liveFallback(n, state, beat) {
         var nu = window.dash_clientside.no_update;
         state = state || {};
         if (beat && Date.now() - beat.at < 40000) { return [nu, nu]; }
@@ -212,7 +212,7 @@
             }).catch(function () { return [nu, fresh]; });
     }
 
-    function liveBadge(beat, n) {
+    function liveBadge(beat) {
         var fresh = beat && Date.now() - beat.at < 40000;
         return fresh ? "live-badge on" : "live-badge off";
     }

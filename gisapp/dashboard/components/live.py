@@ -69,13 +69,12 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "function(n, s, b, u) { return window.dash_clientside.gisapp.liveFallback(n, s, b, u); }",
+        "function(n, s, b) { return window.dash_clientside.gisapp.liveFallback(n, s, b); }",
         Output("live-state", "data", allow_duplicate=True), Output("live-source", "url"),
         Input("live-tick", "n_intervals"), State("live-state", "data"), State("live-beat", "data"),
-        State("live-source", "url"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "function(b, n) { return window.dash_clientside.gisapp.liveBadge(b, n); }",
+        "function(b) { return window.dash_clientside.gisapp.liveBadge(b); }",
         Output("live-badge", "className"), Input("live-beat", "data"), Input("live-tick", "n_intervals"),
     )

@@ -65,7 +65,7 @@ def basemaps(registry: Registry, settings: Settings) -> list:
     chosen = settings.basemap
     bases = [dl.BaseLayer(vector, name=_("Vector basemap (offline)"), checked=chosen == "vector")]
     if chosen != "vector":
-        template, _crs = TILES.get(chosen, (chosen, "wgs84"))
+        template = TILES.get(chosen, (chosen,))[0]   # anything else is a tile URL template
         bases.append(dl.BaseLayer(dl.TileLayer(url=template.replace("{key}", settings.tianditu_key),
                                                subdomains="1234" if chosen == "amap" else "01234567",
                                                maxZoom=20, attribution=chosen), name=_("Online tiles"),

@@ -27,15 +27,6 @@ INCIDENT_ZOOM = 18   # past the incident layer's clustering, so the case itself 
 PANELS = {"area": area_panel, "building": building_panel, "checkpoint": checkpoint_panel}
 
 
-def home_view(conn: Connection) -> dict:
-    """The whole active generation, or Lujiazui-sized default when there is none yet."""
-    row = conn.execute(sa.text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-                               "FROM (SELECT ST_Extent(geom) AS e FROM map_area) x")).first()
-    if row is None or row[0] is None:
-        return {"center": [31.2397, 121.4998], "zoom": 14}
-    return {"bounds": [[row[1], row[0]], [row[3], row[2]]]}
-
-
 def _number(raw: str | None, low: float, high: float) -> float | None:
     try:
         value = float(raw) if raw not in (None, "") else None
@@ -53,19 +44,19 @@ def initial_state(conn: Connection, lat=None, lon=None, z=None, area=None, incid
             hit = search.find_incident(conn, int(digits))
             if hit:
                 return {"center": [hit["lat"], hit["lon"]], "zoom": INCIDENT_ZOOM}, hit["feature"], panel, None
-            return home_view(conn), None, panel, None
-        return home_view(conn), None, None, _("No incident %(id)s", id=incident[:40])
+            return search.generation_view(conn), None, panel, None
+        return search.generation_view(conn), None, None, _("No incident %(id)s", id=incident[:40])
     if area:
         hit = search.find_area(conn, area[:200])
         if hit:
             return {"bounds": hit["bounds"]}, hit["feature"], area_panel(conn, hit["key"]), None
-        return home_view(conn), None, None, _("No area %(code)s", code=area[:60])
+        return search.generation_view(conn), None, None, _("No area %(code)s", code=area[:60])
     la, lo, zoom = _number(lat, -90, 90), _number(lon, -180, 180), _number(z, 0, 22)
     if la is not None and lo is not None:
         return {"center": [la, lo], "zoom": int(zoom if zoom is not None else 16)}, None, None, None
     if lat or lon:
-        return home_view(conn), None, None, _("lat and lon must be numbers within range")
-    return home_view(conn), None, None, None
+        return search.generation_view(conn), None, None, _("lat and lon must be numbers within range")
+    return search.generation_view(conn), None, None, None
 
 
 def summary(conn: Connection) -> html.Div:

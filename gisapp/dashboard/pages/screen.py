@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from flask_babel import gettext as _
 
-from ... import board
+from ... import board, search
 from ...api.layers import layer_registry
 from ...config import get_settings
 from ...db import begin
@@ -19,7 +19,6 @@ from ..components.live import live_badge, live_components, ticker
 from ..components.map_view import layers_store, situation_map
 from ..components.panels import percent
 from ..i18n import in_chinese
-from .home import home_view
 
 dash.register_page(__name__, path="/screen", name="Big screen", order=3, title="gisapp · 指挥大屏")
 
@@ -91,7 +90,7 @@ def layout(**_query):
     registry = layer_registry()
     zh = in_chinese()
     with begin() as conn:
-        view = home_view(conn)
+        view = search.generation_view(conn)
         live = live_components(conn)
         tiles, figure, ranks, cps, alerts = panels(conn, settings.timezone, zh)
         streets = board.street_views(conn)
