@@ -15,10 +15,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from gisapp import bulk, migrate
-from gisapp.areas import activate, import_areas
-from gisapp.config import database_name, get_settings, with_database
-from gisapp.db import drop_database, get_engine
+from gisapp.cases import bulk
+from gisapp.core import migrate
+from gisapp.boundaries.areas import activate, import_areas
+from gisapp.core.settings import database_name, get_settings, with_database
+from gisapp.core.db import drop_database, get_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 LA = ROOT / "tests" / "data" / "la311"

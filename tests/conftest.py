@@ -13,7 +13,8 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from gisapp import config, db, migrate
+from gisapp.core import db, migrate
+from gisapp.core import settings as config
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +24,7 @@ def database_url() -> str:
     config.get_settings.cache_clear()
     db.drop_database(url)
     migrate.upgrade(url, config.get_settings())
-    from gisapp.demo import load_demo
+    from gisapp.demo.load import load_demo
     with db.get_engine(url).begin() as conn:
         for _ in load_demo(conn):
             pass
@@ -60,11 +61,13 @@ def sql_count(database_url):
 
 @pytest.fixture
 def client(conn):
-    from gisapp.dashboard import create_app
+    from gisapp.web.app import create_app
     app = create_app(config.get_settings())
     app.server.testing = True
     return app.server.test_client()
 
+
+pytest_plugins = ["fixtures.kpi_cases"]
 
 _FIGURES: list[str] = []
 
@@ -95,5 +98,5 @@ def pytest_setup_options():
 @pytest.fixture
 def app(database_url):
     """The real app against the test database (demo committed), for dash.testing's server."""
-    from gisapp.dashboard import create_app
+    from gisapp.web.app import create_app
     return create_app(config.get_settings())

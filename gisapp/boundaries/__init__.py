@@ -1,0 +1,1 @@
+"""Boundary generations and their areas: import, checks, activation and point lookup."""

@@ -1,0 +1,1 @@
+"""Cases from report to call-back: intake, bulk transfer, the read model, the workflow, attachments."""

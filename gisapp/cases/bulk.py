@@ -1,0 +1,186 @@
+"""CSV import and export of reports: COPY into a staging table, then set-based INSERTs.
+
+The INSERT … SELECT fires the same assignment trigger as any other writer, so a bulk row
+and an API report with the same point always land in the same area.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Callable
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .intake import MAX_DESCRIPTION, check_lonlat, known_categories
+from gisapp.core.schema import CRSES, SOURCES
+from .read import EXPORT_COLUMNS, iter_export_rows
+
+CHUNK = 5000
+STAGING_COLUMNS = ["row_no", "client_ref", "category", "description", "source", "input_lon",
+                   "input_lat", "input_crs", "reported_at"]
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    inserted: int = 0
+    already_present: int = 0
+    assigned: int = 0
+    snapped: int = 0
+    unlocated: int = 0
+    other_category: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+
+    def reasons(self) -> Counter:
+        return Counter(reason.split(":")[0] for _, reason in self.rejected)
+
+
+def _text(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _coordinate(text: str | None):
+    """The number in a CSV cell, or the raw text so check_lonlat can say what is wrong."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def prepare_rows(frame: pd.DataFrame, lon_field: str, lat_field: str, crs: str, source: str,
+                 categories: set[str], category_field: str | None, ref_field: str | None,
+                 description_field: str | None, time_field: str | None, tz: str,
+                 summary: ImportSummary) -> list[tuple]:
+    """Validated staging rows; bad rows go to summary.rejected with a reason."""
+    seen_refs: set[str] = set()
+    rows = []
+    for number, rec in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
+        lon, lat = _coordinate(_text(rec.get(lon_field))), _coordinate(_text(rec.get(lat_field)))
+        problems = check_lonlat(lon, lat)
+        if problems:
+            kind = "no coordinates" if lon is None or lat is None else "bad coordinates"
+            summary.rejected.append((number, f"{kind}: " + "; ".join(f"{f} {m}" for f, m in problems)))
+            continue
+        ref = _text(rec.get(ref_field)) if ref_field else None
+        if ref is not None:
+            if ref in seen_refs:
+                summary.rejected.append((number, f"duplicate reference: {ref} appears earlier in the file"))
+                continue
+            seen_refs.add(ref)
+        description = _text(rec.get(description_field)) if description_field else None
+        raw_category = _text(rec.get(category_field)) if category_field else None
+        category = raw_category if raw_category in categories else "other"
+        if raw_category is not None and category == "other" and raw_category != "other":
+            summary.other_category += 1
+            description = f"[{raw_category}] {description or ''}".strip()
+        when = _text(rec.get(time_field)) if time_field else None
+        if when is not None:
+            parsed = pd.to_datetime(when, errors="coerce")
+            if pd.isna(parsed):
+                summary.rejected.append((number, f"bad time: {when[:40]!r} is not a date-time"))
+                continue
+            when = (parsed.tz_localize(tz) if parsed.tzinfo is None else parsed).isoformat()
+        rows.append((number, ref, category, (description or "")[:MAX_DESCRIPTION], source,
+                     lon, lat, crs, when))
+    return rows
+
+
+def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, crs: str = "wgs84",
+               source: str = "hotline", category_field: str | None = None, ref_field: str | None = None,
+               description_field: str | None = None, time_field: str | None = None,
+               tz: str = "UTC", progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+    """progress(done, total) is called as rows are inserted; `tz` is for times without an offset."""
+    if crs not in CRSES:
+        raise ValueError(f"crs must be one of {', '.join(CRSES)}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    wanted = [f for f in (lon_field, lat_field, category_field, ref_field, description_field, time_field) if f]
+    missing = [f for f in wanted if f not in frame.columns]
+    if missing:
+        raise ValueError(f"no column {', '.join(map(repr, missing))} in {path.name}; "
+                         f"columns are: {', '.join(frame.columns)}")
+    summary = ImportSummary(rows=len(frame))
+    rows = prepare_rows(frame, lon_field, lat_field, crs, source, known_categories(conn), category_field,
+                        ref_field, description_field, time_field, tz, summary)
+
+    conn.execute(sa.text("DROP TABLE IF EXISTS pg_temp.report_staging"))  # a second import in one transaction
+    conn.execute(sa.text("""
+        CREATE TEMP TABLE report_staging (
+            row_no integer, client_ref text, category text, description text, source text,
+            input_lon double precision, input_lat double precision, input_crs text,
+            reported_at timestamptz) ON COMMIT DROP"""))
+    raw = conn.connection.driver_connection  # psycopg 3, for COPY
+    with raw.cursor() as cur, cur.copy(f"COPY report_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.execute(sa.text("SELECT set_config('gisapp.actor', 'import', true), "
+                         "set_config('gisapp.action', 'report', true)"))
+    for start in range(0, len(rows), CHUNK):
+        counts = conn.execute(sa.text("""
+            WITH ins AS (
+                INSERT INTO incident (client_ref, category, description, source, input_lon, input_lat,
+                                      input_crs, reported_at)
+                SELECT client_ref, category, description, source, input_lon, input_lat, input_crs,
+                       coalesce(reported_at, now())
+                FROM report_staging
+                WHERE row_no BETWEEN :lo AND :hi
+                ORDER BY row_no
+                ON CONFLICT (client_ref) DO NOTHING
+                RETURNING status, snapped_m)
+            SELECT count(*), count(*) FILTER (WHERE status = 'assigned'),
+                   count(*) FILTER (WHERE snapped_m IS NOT NULL),
+                   count(*) FILTER (WHERE status = 'unlocated')
+            FROM ins"""), {"lo": rows[start][0], "hi": rows[min(start + CHUNK, len(rows)) - 1][0]}).one()
+        summary.inserted += counts[0]
+        summary.assigned += counts[1]
+        summary.snapped += counts[2]
+        summary.unlocated += counts[3]
+        if progress:
+            progress(min(start + CHUNK, len(rows)), len(rows))
+    summary.already_present = len(rows) - summary.inserted
+    return summary
+
+
+def write_rejects(path: Path, rejected: list[tuple[int, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["row", "reason"])
+        writer.writerows(rejected)
+
+
+def write_csv(conn: Connection, out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in iter_export_rows(conn):
+        row["reported_at"] = row["reported_at"].isoformat()
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        n += 1
+    return n
+
+
+def write_geojson(conn: Connection, out: IO[str]) -> int:
+    """A FeatureCollection written feature by feature, so memory stays flat on big tables."""
+    out.write('{"type": "FeatureCollection", "features": [\n')
+    n = 0
+    for row in iter_export_rows(conn):
+        row["reported_at"] = row["reported_at"].isoformat()
+        geometry = None if row["lon"] is None else {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+        props = {k: v for k, v in row.items() if k not in ("lon", "lat")}
+        out.write((",\n" if n else "") + json.dumps(
+            {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": props}, ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n

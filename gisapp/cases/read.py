@@ -1,0 +1,157 @@
+"""Reading incidents back as reports: the shape the API returns and the export writes."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gisapp.core.schema import LEVELS
+
+# Finest level first, as reports show it.
+CHAIN_LEVELS = tuple(reversed(LEVELS))
+
+_LEVEL_JOINS = "\n".join(
+    f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{lv}_id" for lv in CHAIN_LEVELS)
+_LEVEL_COLS = ",\n".join(
+    f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
+
+REPORT_SELECT = f"""
+SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urgent,
+       ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.input_lon, i.input_lat,
+       i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
+       i.owner_level::text AS owner_level, i.satisfaction, i.duplicate_of, i.possible_duplicate_of,
+       o.due, o.stage AS due_stage, coalesce(o.overdue, false) AS overdue,
+       h.code AS handler_area, h.responsible_name AS handler_name, h.responsible_phone AS handler_phone,
+       c.name_zh AS category_zh, c.name_en AS category_en,
+       b.id AS building_id, b.code AS building_code,
+       {_LEVEL_COLS}
+FROM incident i
+JOIN category c ON c.code = i.category
+JOIN incident_overdue o ON o.id = i.id
+LEFT JOIN area h ON h.id = gisapp_chain_id(i, i.owner_level)
+LEFT JOIN building b ON b.id = i.building_id
+{_LEVEL_JOINS}
+"""
+
+
+def assignment_of(row: Any) -> dict | None:
+    """{micro_grid: {code, name}, grid: …} from a row with <level>_code/_name, or None if unlocated."""
+    chain = {}
+    for lv in CHAIN_LEVELS:
+        code = row[f"{lv}_code"]
+        chain[lv] = {"code": code, "name": row[f"{lv}_name"]} if code is not None else None
+    return chain if any(chain.values()) else None
+
+
+def report_dict(row: Any, base_url: str = "") -> dict:
+    return {
+        "id": row["id"],
+        "client_ref": row["client_ref"],
+        "status": row["status"],
+        "category": row["category"],
+        "category_name": {"zh": row["category_zh"], "en": row["category_en"]},
+        "description": row["description"],
+        "source": row["source"],
+        "urgent": row["urgent"],
+        "lon": row["lon"],
+        "lat": row["lat"],
+        "input": {"lon": row["input_lon"], "lat": row["input_lat"], "crs": row["input_crs"]},
+        "snapped": row["snapped_m"] is not None,
+        "snapped_m": None if row["snapped_m"] is None else round(row["snapped_m"], 2),
+        "building": {"id": row["building_id"], "code": row["building_code"]} if row["building_id"] else None,
+        "generation": row["generation_id"],
+        "version": row["version"],
+        "reported_at": row["reported_at"].isoformat(),
+        "created_at": row["created_at"].isoformat(),
+        "assignment": assignment_of(row),
+        "owner_level": row["owner_level"],
+        # The handler is the owner area's responsible worker (until users and roles land).
+        "handler": None if row["handler_area"] is None else {
+            "area": row["handler_area"], "name": row["handler_name"], "phone": row["handler_phone"]},
+        "satisfaction": row["satisfaction"],
+        "due": None if row["due"] is None else {"stage": row["due_stage"], "at": row["due"].isoformat()},
+        "overdue": row["overdue"],
+        "possible_duplicate_of": row["possible_duplicate_of"],
+        "duplicate_of": row["duplicate_of"],
+        "links": {
+            "self": f"{base_url}/api/v1/reports/{row['id']}",
+            "map": f"{base_url}/?incident={row['id']}",
+            # A merged report's reporter follows the original case.
+            **({"follow": f"{base_url}/api/v1/reports/{row['duplicate_of']}"} if row["duplicate_of"] else {}),
+        },
+    }
+
+
+_LOCAL_DAY = "CAST(:{} AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')"
+_FILTERS = {
+    "status": "i.status = ANY(:status)",
+    "area": "(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
+            "IN (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id)",
+    "category": "i.category = :category",
+    "level": "i.owner_level::text = :level",
+    "since": "i.reported_at >= " + _LOCAL_DAY.format("since"),
+    "until": "i.reported_at < " + _LOCAL_DAY.format("until"),
+    "overdue": "coalesce(o.overdue, false) = :overdue",
+}
+
+
+def list_reports(conn: Connection, *, status: list[str] | None = None, area: str | None = None,
+                 category: str | None = None, level: str | None = None, since=None, until=None,
+                 overdue: bool | None = None,
+                 text: str | None = None, limit: int = 50, offset: int = 0,
+                 base_url: str = "") -> tuple[int, list[dict]]:
+    """Cases matching the filters, newest first, and the total count; `area` is a code at any level.
+
+    `since` and `until` are local days (the timezone setting), `until` excluded, as in the KPIs."""
+    where = ["true"]
+    params: dict = {"limit": limit, "offset": offset}
+    given = {"status": status, "area": area, "category": category, "level": level, "since": since,
+             "until": until, "overdue": overdue}
+    for name, value in given.items():
+        if value not in (None, "", []):
+            where.append(_FILTERS[name])
+            params[name] = value
+    if text:
+        where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
+        params["text"], params["exact"] = f"%{text}%", text
+    sql = REPORT_SELECT + " WHERE " + " AND ".join(where)
+    total = conn.scalar(sa.text(f"SELECT count(*) FROM ({sql}) x"), params)
+    rows = conn.execute(sa.text(sql + " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"),
+                        params).mappings()
+    return total, [report_dict(r, base_url) for r in rows]
+
+
+TASKS = sa.text("""
+    SELECT t.id, t.department, d.name_zh, d.name_en, t.status, t.called_at, t.arrived_at, t.done_at, t.called_by
+    FROM department_task t JOIN department d ON d.code = t.department
+    WHERE t.incident_id = :i ORDER BY t.id""")
+
+
+def department_tasks(conn: Connection, incident_id: int) -> list[dict]:
+    return [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
+            for r in conn.execute(TASKS, {"i": incident_id}).mappings()]
+
+
+def get_report(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
+    """One case in the API's shape, with its department tasks."""
+    if not 0 < incident_id < 2**63:
+        return None
+    row = conn.execute(sa.text(REPORT_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
+    if row is None:
+        return None
+    return {**report_dict(row, base_url), "department_tasks": department_tasks(conn, incident_id)}
+
+
+EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_at", "lon", "lat",
+                  "input_crs", "snapped_m", "generation_id", "building_code"] + [
+                  f"{lv}_code" for lv in CHAIN_LEVELS]
+
+
+def iter_export_rows(conn: Connection) -> Iterator[dict]:
+    """Every incident with its codes at every level, streamed in id order."""
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+        sa.text(REPORT_SELECT + " ORDER BY i.id"))
+    for row in result.mappings():
+        yield {c: row[c] for c in EXPORT_COLUMNS}

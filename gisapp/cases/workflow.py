@@ -1,0 +1,97 @@
+"""Work a case: thin Python over gisapp_transition() and the department functions in SQL.
+
+The rules live in the database (transition table, guard trigger), so QGIS and psql obey
+them too; this module turns their GS4xx errors into ApiErrors with the same status.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import attachments
+from gisapp.core.errors import ApiError
+
+ACTIONS = ("accept", "start", "feedback", "verify", "reject", "close", "evaluate", "reopen", "cancel",
+           "escalate", "deescalate", "merge", "keep")
+SATISFACTION = ("satisfied", "basically", "unsatisfied")
+TASK_STATES = ("arrived", "done")
+
+
+@contextmanager
+def database_rules() -> Iterator[None]:
+    """Re-raise a rule the database refused (SQLSTATE GS404/GS409/GS422) as an ApiError."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        state = getattr(exc.orig, "sqlstate", None) or ""
+        if not state.startswith("GS"):
+            raise
+        diag = exc.orig.diag
+        raise ApiError(int(state[2:]), [(diag.message_hint or "action", diag.message_primary)]) from None
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def _check_id(value: int, field: str = "id") -> None:
+    if not 0 < value <= BIGINT_MAX:
+        raise ApiError(404, [(field, f"no case {value}" if field == "id" else f"no {field} {value}")])
+
+
+def _savepoint(conn: Connection):
+    """Refused rules must not poison the caller's transaction."""
+    return conn.begin_nested()
+
+
+def transition(conn: Connection, incident_id: int, action: str, actor: str, note: str = "",
+               version: int | None = None, satisfaction: str | None = None,
+               duplicate_of: int | None = None, files: list[attachments.Attachment] = ()) -> int:
+    """Apply one action, with any files attached to its event; returns the case's new version."""
+    _check_id(incident_id)
+    data = {k: v for k, v in (("satisfaction", satisfaction), ("duplicate_of", duplicate_of)) if v is not None}
+    with database_rules(), _savepoint(conn):
+        version = conn.scalar(sa.text("SELECT gisapp_transition(:i, :a, :who, :note, :v, CAST(:d AS jsonb))"),
+                              {"i": incident_id, "a": action, "who": actor, "note": note or "", "v": version,
+                               "d": json.dumps(data)})
+        attachments.store(conn, incident_id, list(files))
+    return version
+
+
+def call_department(conn: Connection, incident_id: int, department: str, actor: str, note: str = "") -> int:
+    """吹哨报到: returns the new department task's id."""
+    _check_id(incident_id)
+    with database_rules(), _savepoint(conn):
+        return conn.scalar(sa.text("SELECT gisapp_call_department(:i, :d, :who, :note)"),
+                           {"i": incident_id, "d": department, "who": actor, "note": note or ""})
+
+
+def update_task(conn: Connection, task_id: int, status: str, actor: str, note: str = "") -> None:
+    _check_id(task_id, "task")
+    with database_rules(), _savepoint(conn):
+        conn.execute(sa.text("SELECT gisapp_department_task(:t, :s, :who, :note)"),
+                     {"t": task_id, "s": status, "who": actor, "note": note or ""})
+
+
+def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
+    """What the console may offer for a case right now (the same list a refusal names)."""
+    return list(conn.scalar(sa.text("SELECT gisapp_allowed_actions(:i)"), {"i": incident_id}) or [])
+
+
+def timeline(conn: Connection, incident_id: int) -> list[dict]:
+    files = attachments.by_event(conn, incident_id)
+    return [{**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
+        SELECT id, at, actor, action, from_status, to_status, note, data
+        FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()]
+
+
+def place(conn: Connection, incident_id: int, lon: float, lat: float, actor: str) -> str:
+    """An operator puts an unlocated report on the map. Returns its new status."""
+    _check_id(incident_id)
+    with database_rules(), _savepoint(conn):
+        return conn.scalar(sa.text("SELECT gisapp_place(:i, :x, :y, :who)"),
+                           {"i": incident_id, "x": lon, "y": lat, "who": actor})

@@ -1,0 +1,175 @@
+"""Live events: one LISTEN connection per process wakes every server-sent-event stream it serves.
+
+A NOTIFY only says "something happened"; each stream then reads `incident_event` after the last
+id it sent. So a stream that reconnects, or a listener that lost the database, catches up from
+the table itself and nothing is missed, whichever gunicorn worker a client lands on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Iterator
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from gisapp.core.settings import get_settings, libpq_url
+
+log = logging.getLogger(__name__)
+CHANNELS = ("gisapp_incident", "gisapp_generation")
+PING_SECONDS = 15.0        # a keep-alive message: lets the page see the stream is alive
+STREAM_SECONDS = 300.0     # then the stream ends and the browser reconnects with Last-Event-ID
+BATCH = 500
+
+EVENT_SELECT = """
+    SELECT e.id, e.incident_id, e.at, e.actor, e.action, e.from_status, e.to_status, e.note,
+           i.category, c.name_zh AS category_zh, c.name_en AS category_en, i.urgent, i.status,
+           own.code AS area_code, own.name AS area_name,
+           ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
+    FROM incident_event e
+    JOIN incident i ON i.id = e.incident_id
+    JOIN category c ON c.code = i.category
+    LEFT JOIN area own ON own.id = coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id,
+                                            i.district_id)"""
+
+
+def _row(row) -> dict:
+    out = dict(row)
+    for key, value in out.items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+    return out
+
+
+def events_after(conn: Connection, after: int, limit: int = BATCH) -> list[dict]:
+    rows = conn.execute(sa.text(EVENT_SELECT + " WHERE e.id > :after ORDER BY e.id LIMIT :limit"),
+                        {"after": after, "limit": limit}).mappings()
+    return [_row(r) for r in rows]
+
+
+def recent_events(conn: Connection, limit: int = 20) -> list[dict]:
+    """The newest events first (the ticker)."""
+    rows = conn.execute(sa.text(EVENT_SELECT + " ORDER BY e.id DESC LIMIT :limit"), {"limit": limit}).mappings()
+    return [_row(r) for r in rows]
+
+
+def last_event_id(conn: Connection) -> int:
+    return conn.scalar(sa.text("SELECT coalesce(max(id), 0) FROM incident_event"))
+
+
+class Listener:
+    """LISTENs in a daemon thread; reconnects with back-off when the database goes away."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.connected = False
+        self.reconnects = 0
+        self._seq = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    @property
+    def seq(self) -> int:
+        with self._cond:
+            return self._seq
+
+    def start(self) -> "Listener":
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="gisapp-listener", daemon=True)
+                self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Block until something new has been heard since `seen` (or the timeout); the new mark."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._seq != seen, timeout)
+            return self._seq
+
+    def _wake(self) -> None:
+        with self._cond:
+            self._seq += 1
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        backoff = 0.25
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(libpq_url(self.url), autocommit=True, connect_timeout=5,
+                                     application_name="gisapp-listener") as conn:
+                    for channel in CHANNELS:
+                        conn.execute(f"LISTEN {channel}")
+                    self.connected, backoff = True, 0.25
+                    self._wake()   # streams re-read the table: whatever happened while we were away
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=5.0):
+                            self._wake()
+                        conn.execute("SELECT 1")   # a dead connection shows up here, not as silence
+            except psycopg.Error as exc:
+                if self.connected:
+                    log.warning("listener lost the database (%s); reconnecting", exc)
+                self.connected = False
+                self.reconnects += 1
+                self._wake()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+        self.connected = False
+
+
+_LISTENER: Listener | None = None
+_LOCK = threading.Lock()
+
+
+def get_listener() -> Listener:
+    """This process's listener, started on first use (never at import: no I/O at import time)."""
+    global _LISTENER
+    url = get_settings().database_url
+    with _LOCK:
+        if _LISTENER is None or _LISTENER.url != url:
+            if _LISTENER is not None:
+                _LISTENER.stop()
+            _LISTENER = Listener(url)
+        return _LISTENER.start()
+
+
+def _message(kind: str, last: int, generation: int | None, events: list[dict] | None = None) -> str:
+    body = {"type": kind, "last": last, "generation": generation}
+    if events is not None:
+        body["events"] = events
+    return f"id: {last}\ndata: {json.dumps(body, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+
+def stream(after: int, read, listener: Listener, seconds: float = STREAM_SECONDS,
+           ping: float = PING_SECONDS) -> Iterator[str]:
+    """Server-sent events from `after` on. `read(after)` → (events, generation), in a transaction."""
+    yield "retry: 1000\n\n"
+    last, generation, sent_generation = after, None, None
+    started = last_write = time.monotonic()
+    while time.monotonic() - started < seconds:
+        seen = listener.seq
+        try:
+            batch, generation = read(last)
+        except SQLAlchemyError:
+            yield ": database unavailable, retrying\n\n"
+            listener.wait(seen, 2.0)
+            continue
+        if batch:
+            last = batch[-1]["id"]
+            yield _message("events", last, generation, batch)
+            sent_generation, last_write = generation, time.monotonic()
+            continue   # drain: there may be more than one batch
+        if generation != sent_generation or time.monotonic() - last_write >= ping:
+            yield _message("ping", last, generation)
+            sent_generation, last_write = generation, time.monotonic()
+        listener.wait(seen, max(0.05, ping - (time.monotonic() - last_write)))

@@ -1,0 +1,69 @@
+"""JSON API under /api/v1: thin Flask adapters over intake, reports and areas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+from gisapp.core.errors import ApiError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, field: str, message: str):
+    return jsonify({"errors": [{"field": field, "message": message}]}), status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(exc.to_dict()), exc.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    return _error(413, "body", f"is larger than {current_app.config.get('MAX_CONTENT_LENGTH')} bytes")
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return _error(exc.code or 400, "request", exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    # Never a bare HTML 500: log it and answer in the API's own error shape.
+    current_app.logger.exception("unexpected API error")
+    return _error(500, "server", "internal error; it has been logged")
+
+
+def _api_methods() -> list[str]:
+    """Methods an API route takes at this path (Dash's catch-all page also answers GET)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint.startswith(bp.name + "."):
+            allowed.append(method)
+    return allowed
+
+
+def _route_errors_as_json():
+    """Under /api/, unknown paths and methods answer in the error shape, not Dash's HTML page."""
+    if not request.path.startswith(bp.url_prefix + "/") and request.path != bp.url_prefix:
+        return None
+    exc = request.routing_exception
+    if isinstance(exc, MethodNotAllowed):
+        return _error(405, "method", f"{request.method} is not allowed here; use {', '.join(_api_methods())}")
+    if exc is not None or not (request.endpoint or "").startswith(bp.name + "."):
+        return _error(404, "path", f"no API route {request.path}")
+    return None
+
+
+def register(server: Flask) -> None:
+    from . import boundaries, cases, health, live, map, metrics, reports  # noqa: F401  (the modules add routes to bp)
+
+    server.register_blueprint(bp)
+    server.before_request(_route_errors_as_json)

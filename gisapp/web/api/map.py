@@ -1,0 +1,79 @@
+"""GET /api/v1/layers[/<id>]: the layer registry, and a layer's features for one viewport."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify, request
+
+from gisapp.metrics import choropleth
+from gisapp.core.settings import get_settings
+from gisapp.core.db import begin
+from gisapp.core.errors import ApiError
+from gisapp.map.features import ViewportCache, layer_features, parse_viewport
+from gisapp.map.registry import Layer, registry
+from . import bp
+
+
+def layer_registry():
+    return registry(get_settings().layers_dir)
+
+
+def _layer(layer_id: str) -> Layer:
+    layer = layer_registry().get(layer_id)
+    if layer is None:
+        raise ApiError(404, [("layer", f"no layer {layer_id[:60]!r}; GET /api/v1/layers lists them")])
+    return layer
+
+
+def viewport_cache() -> ViewportCache:
+    """One cache per app (so per gunicorn worker); keys carry the generation, so activation misses it."""
+    cache = current_app.extensions.get("gisapp_viewport_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "gisapp_viewport_cache", ViewportCache(get_settings().layer_cache_mb * 1024 * 1024))
+    return cache
+
+
+def describe(layer: Layer) -> dict:
+    return {"id": layer.id, "title": layer.title, "group": layer.group, "geometry_type": layer.geometry_type,
+            "min_zoom": layer.min_zoom, "max_zoom": layer.max_zoom, "default": layer.default,
+            "cache": layer.cache, "properties": list(layer.columns), "tooltip": list(layer.tooltip),
+            "popup": list(layer.popup), "choropleth": layer.choropleth,
+            "legend": [{"label": e.label, "style": e.style} for e in layer.legend],
+            "url": f"/api/v1/layers/{layer.id}?bbox={{west}},{{south}},{{east}},{{north}}&z={{z}}"}
+
+
+@bp.get("/layers")
+def layers():
+    return jsonify({"layers": [describe(layer) for layer in layer_registry()]})
+
+
+@bp.get("/layers/<layer_id>")
+def layer(layer_id: str):
+    """?bbox=west,south,east,north&z=zoom → GeoJSON; gzip when the client takes it; ETag for 304s."""
+    found = _layer(layer_id)
+    view = parse_viewport(request.args.get("bbox"), request.args.get("z"))
+    with begin() as conn:
+        answer, cached = layer_features(conn, found, view, viewport_cache())
+    headers = {"ETag": f'"{answer.etag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding",
+               "X-Gisapp-Cache": "hit" if cached else "miss",
+               "X-Gisapp-Bbox": f"{view.west},{view.south},{view.east},{view.north}"}
+    if request.if_none_match.contains(answer.etag):
+        return Response(status=304, headers=headers)
+    body = answer.body
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        body, headers["Content-Encoding"] = answer.gzipped(), "gzip"
+    return Response(body, mimetype="application/geo+json", headers=headers)
+
+
+@bp.get("/layers/<layer_id>/choropleth")
+def layer_choropleth(layer_id: str):
+    """?measure=open_incidents|per_10k → values, class breaks and colours for an area layer."""
+    found = _layer(layer_id)
+    level = found.filter.get("level")
+    if not found.choropleth or not isinstance(level, str):
+        raise ApiError(404, [("layer", f"{layer_id} is not an area layer with a choropleth")])
+    measure = request.args.get("measure", "open_incidents")
+    if measure not in choropleth.MEASURES:
+        raise ApiError(400, [("measure", f"must be one of {', '.join(choropleth.MEASURES)}")])
+    with begin() as conn:
+        return jsonify(choropleth.classify(conn, level, measure))

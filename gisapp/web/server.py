@@ -1,0 +1,35 @@
+"""Serving: gunicorn with several workers, or Flask's debug server with --dev."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+def application():
+    """WSGI app for gunicorn: `gunicorn 'gisapp.server:application()'`."""
+    from .app import create_app
+    return create_app().server
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return application()
+
+
+def run(host: str, port: int, workers: int, dev: bool = False, threads: int = 32) -> None:
+    if dev:
+        from .app import create_app
+        create_app().run(host=host, port=port, debug=True, threaded=True)
+        return
+    # Threaded workers: a live map keeps one server-sent-events stream open, which must not hold a
+    # whole worker. Streams end after a few minutes and on shutdown, and the browser reconnects.
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": threads,
+               "accesslog": "-", "timeout": 60, "graceful_timeout": 5}).run()

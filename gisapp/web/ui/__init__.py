@@ -1,0 +1,1 @@
+"""Dash pages and map elements; assets are served locally (command centres run offline)."""

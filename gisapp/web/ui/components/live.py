@@ -1,0 +1,80 @@
+"""The live feed every map page carries: the event stream, the live state and the ticker.
+
+The stream (LISTEN/NOTIFY → /api/v1/events/stream) moves `live-state`; the incident layer URL,
+the KPIs and the ticker follow it. The ticker is read from the table, never pieced together from
+messages, so a reconnect or a missed message cannot leave it wrong.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html
+from dash_extensions import EventSource
+from flask_babel import gettext as _
+from sqlalchemy.engine import Connection
+
+from gisapp.core.db import begin
+from gisapp.live.feed import last_event_id, recent_events
+from gisapp.metrics.kpis import active_generation
+from gisapp.web.ui.i18n import ACTION_LABELS, in_chinese, label, local_time
+
+FALLBACK_MS = 30_000   # the slow poll, only for when the stream is silent
+
+
+def live_components(conn: Connection) -> list:
+    last, generation = last_event_id(conn), active_generation(conn)
+    return [
+        EventSource(id="live-source", url=f"/api/v1/events/stream?after={last}"),
+        dcc.Store(id="live-state", data={"last": last, "generation": generation, "urgent": 0}),
+        dcc.Store(id="live-beat"),
+        dcc.Interval(id="live-tick", interval=FALLBACK_MS),
+    ]
+
+
+def live_badge() -> html.Span:
+    return html.Span(_("Live"), id="live-badge", className="live-badge on", title=_("Live updates"))
+
+
+def ticker_items(events: list[dict]) -> list:
+    zh = in_chinese()
+    items = []
+    for e in events:
+        what = label(ACTION_LABELS, e["action"])
+        items.append(html.Li([
+            html.Span(local_time(e["at"], "HH:mm"), className="when"),
+            html.A(f"#{e['incident_id']}", href=f"/?incident={e['incident_id']}", className="case"),
+            html.Span(e["category_zh"] if zh else e["category_en"], className="cat"),
+            html.Span(what, className="what"),
+            html.Span(e["area_name"] or _("Unlocated"), className="where"),
+        ], className="ticker-item" + (" urgent" if e["urgent"] else ""), **{"data-event": e["id"]}))
+    return items
+
+
+def ticker(limit: int = 12) -> html.Div:
+    return html.Div([html.Div(_("Latest events"), className="ticker-title"),
+                     html.Ol(id="ticker", className="ticker", **{"data-limit": limit})], className="ticker-box")
+
+
+def register(app) -> None:
+    """Callbacks of the live feed (per app: test runs create several apps in one process)."""
+
+    @app.callback(Output("ticker", "children"), Input("live-state", "data"), State("ticker", "data-limit"))
+    def _refresh_ticker(_state, limit):
+        with begin() as conn:
+            return ticker_items(recent_events(conn, int(limit or 12)))
+
+    app.clientside_callback(
+        "function(m, s) { return window.dash_clientside.gisapp.liveMessage(m, s); }",
+        Output("live-state", "data"), Output("live-beat", "data"),
+        Input("live-source", "message"), State("live-state", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(n, s, b) { return window.dash_clientside.gisapp.liveFallback(n, s, b); }",
+        Output("live-state", "data", allow_duplicate=True), Output("live-source", "url"),
+        Input("live-tick", "n_intervals"), State("live-state", "data"), State("live-beat", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(b) { return window.dash_clientside.gisapp.liveBadge(b); }",
+        Output("live-badge", "className"), Input("live-beat", "data"), Input("live-tick", "n_intervals"),
+    )

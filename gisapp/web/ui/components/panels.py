@@ -1,0 +1,114 @@
+"""The side panel of the map: what a click or a search found (area, incident, building, checkpoint)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from dash import html
+from flask_babel import gettext as _
+from sqlalchemy.engine import Connection
+
+from gisapp.metrics.kpis import area_kpis
+from gisapp.cases.read import get_report
+from gisapp.web.ui.i18n import CHECKPOINT_LABELS, LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
+
+KPI_DAYS = 30
+
+
+def _dl(rows: list[tuple[str, object]]) -> html.Dl:
+    return html.Dl([x for k, v in rows if v not in (None, "") for x in (html.Dt(k), html.Dd(str(v)))])
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def kpi_rows(kpis: dict) -> list[tuple[str, str]]:
+    return [(_("Response rate"), percent(kpis["response_rate"])),
+            (_("Resolution rate"), percent(kpis["resolution_rate"])),
+            (_("Satisfaction rate"), percent(kpis["satisfaction_rate"])),
+            (_("Closure rate"), percent(kpis["closure_rate"])),
+            (_("Requests per 10,000 residents"),
+             "—" if kpis["requests_per_10k"] is None else f"{kpis['requests_per_10k']:.1f}")]
+
+
+def area_panel(conn: Connection, code: str) -> html.Div:
+    area = conn.execute(sa.text("""
+        SELECT a.id, a.code, a.name, a.level::text AS level, a.population, a.households, a.responsible_name,
+               a.responsible_phone, round(a.area_m2) AS area_m2,
+               (WITH RECURSIVE up AS (
+                    SELECT a.parent_id AS id
+                    UNION ALL
+                    SELECT p.parent_id FROM area p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
+                SELECT json_agg(json_build_object('name', p.name, 'code', p.code) ORDER BY p.level)
+                FROM up JOIN area p ON p.id = up.id) AS chain,
+               (SELECT count(*) FROM incident i
+                WHERE a.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
+                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
+        FROM area a WHERE a.generation_id = gisapp_active_generation() AND a.code = :code"""),
+        {"code": code}).mappings().first()
+    if area is None:
+        return html.Div(_("No area %(code)s", code=code), className="panel", id="area-panel")
+    today = date.today()
+    kpis = area_kpis(conn, code, today - timedelta(days=KPI_DAYS - 1), today + timedelta(days=1))["kpis"]
+    chain = " › ".join(p["name"] for p in (area["chain"] or []))
+    rows = [(_("Level"), label(LEVEL_LABELS, area["level"])), (_("Code"), area["code"]),
+            (_("Part of"), chain or None),
+            (_("Responsible"), " ".join(x for x in (area["responsible_name"], area["responsible_phone"]) if x)),
+            (_("Population"), area["population"]), (_("Households"), area["households"]),
+            (_("Open incidents"), area["open_incidents"])]
+    return html.Div([
+        html.H3(area["name"]),
+        _dl(rows),
+        html.H4(_("Last %(n)s days", n=KPI_DAYS)),
+        _dl(kpi_rows(kpis)),
+        html.Div([html.A(_("Cases in this area"), href=f"/cases?area={area['code']}"),
+                  html.A(_("Link to this view"), href=f"/?area={area['code']}")], className="panel-links"),
+    ], className="panel", id="area-panel")
+
+
+def incident_panel(conn: Connection, incident_id: int) -> html.Div:
+    report = get_report(conn, incident_id)
+    if report is None:
+        return html.Div(_("No incident %(id)s", id=incident_id), id="incident-panel", className="panel")
+    chain = report["assignment"] or {}
+    location = "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}"
+    rows = [(_("Status"), label(STATUS_LABELS, report["status"])), (_("Category"), category_label(report)),
+            (_("Reported at"), local_time(report["reported_at"])), (_("Location"), location),
+            (_("Urgent"), _("Yes") if report.get("urgent") else None),
+            (_("Overdue"), _("Yes") if report.get("overdue") else None)]
+    rows += [(label(LEVEL_LABELS, lv), f"{chain[lv]['name']} ({chain[lv]['code']})")
+             for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
+    return html.Div([html.H3(_("Incident %(id)s", id=report["id"])), _dl(rows), html.P(report["description"]),
+                     html.Div([html.A(_("Open in the console"), href=f"/cases?incident={report['id']}"),
+                               html.A(_("Link to this view"), href=f"/?incident={report['id']}")],
+                              className="panel-links")],
+                    id="incident-panel", className="panel")
+
+
+def building_panel(conn: Connection, code: str) -> html.Div:
+    b = conn.execute(sa.text("""
+        SELECT b.code, b.name, b.address, b.households, a.name AS area_name, a.code AS area_code,
+               (SELECT count(*) FROM incident i WHERE i.building_id = b.id
+                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
+        FROM building b LEFT JOIN area a ON a.id = b.area_id WHERE b.code = :code"""), {"code": code}).mappings().first()
+    if b is None:
+        return html.Div(_("No building %(code)s", code=code), className="panel", id="building-panel")
+    return html.Div([html.H3(b["name"] or b["code"]),
+                     _dl([(_("Code"), b["code"]), (_("Address"), b["address"]), (_("Households"), b["households"]),
+                          (_("Grid"), b["area_name"] and f"{b['area_name']} ({b['area_code']})"),
+                          (_("Open incidents"), b["open_incidents"])])],
+                    className="panel", id="building-panel")
+
+
+def checkpoint_panel(conn: Connection, code: str) -> html.Div:
+    c = conn.execute(sa.text("SELECT * FROM map_checkpoint WHERE code = :code"), {"code": code}).mappings().first()
+    if c is None:
+        return html.Div(_("No checkpoint %(code)s", code=code), className="panel", id="checkpoint-panel")
+    return html.Div([html.H3(c["name"]),
+                     _dl([(_("Code"), c["code"]), (_("Kind"), label(CHECKPOINT_LABELS, c["kind"])),
+                          (_("Status"), label(CHECKPOINT_LABELS, c["status"])),
+                          (_("Last seen"), c["last_seen"] and local_time(c["last_seen"])),
+                          (_("Grid"), c["area_name"])])],
+                    className=f"panel checkpoint-{c['status']}", id="checkpoint-panel")

@@ -1,0 +1,54 @@
+"""/screen (the big screen) in headless Chromium, at 1080p and 4K."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[3] / "tests" / "artifacts"
+
+
+def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count):
+    dash_duo.driver.set_window_size(1920, 1080)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
+    open_now = sql_count("SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')")
+    dash_duo.wait_for_text_to_equal("#kpi-open .kpi-value", f"{open_now:,}", timeout=15)
+    assert "未办结" in dash_duo.find_element("#kpi-open").text
+    dash_duo.wait_for_element("#screen-trend .main-svg", timeout=15)
+    dash_duo.wait_for_element("#screen-ranking li", timeout=10)
+    dash_duo.wait_for_element(".screen-map .layer-incidents", timeout=15)
+    assert "在线" in dash_duo.find_element("#screen-checkpoints").text
+    hosts = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);")
+    assert {urlsplit(u).netloc for u in hosts if u.startswith("http")} == {urlsplit(dash_duo.server_url).netloc}
+    ARTIFACTS.mkdir(exist_ok=True)
+    time.sleep(1)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-1080p.png"))
+    dash_duo.driver.set_window_size(3840, 2160)
+    time.sleep(2)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-4k.png"))
+    kpi = dash_duo.find_element("#kpi-open").size["height"]
+    assert kpi > 100   # laid out in viewport units: the tiles grow with the wall
+
+
+def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
+    dash_duo.driver.set_window_size(1920, 1080)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
+    dash_duo.wait_for_element("#ticker .ticker-item", timeout=15)
+    time.sleep(1)
+    body = json.dumps({"category": "drainage", "lon": 121.5025, "lat": 31.2365, "urgent": True,
+                       "description": "积水 (screen test)", "client_ref": f"screen-live-{time.time_ns()}"}).encode()
+    request = urllib.request.Request(f"{dash_duo.server_url}/api/v1/reports", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        incident = json.loads(response.read())["id"]
+    dash_duo.wait_for_contains_text("#ticker", f"#{incident}", timeout=2)
+    dash_duo.wait_for_contains_text("#screen-alerts", f"#{incident}", timeout=5)
