@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from gisapp.cases import bulk
 from gisapp.core import migrate
-from gisapp.boundaries.areas import activate, import_areas
+from gisapp.boundaries.importer import activate, import_areas
 from gisapp.core.settings import database_name, get_settings, with_database
 from gisapp.core.db import drop_database, get_engine
 

@@ -11,7 +11,7 @@ import click
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from gisapp.boundaries import areas as areas_mod
+from gisapp.boundaries import importer as areas_mod
 from gisapp.metrics import assessment as assessment_mod
 from gisapp.cases import bulk
 from gisapp.metrics import kpis as kpis_mod

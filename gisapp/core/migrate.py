@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from .settings import Settings
 from .db import ensure_database, get_engine
-from gisapp.cases.workdays import sync_calendar
+from .workdays import sync_calendar
 
 HERE = Path(__file__).resolve().parent / "migrations"
 

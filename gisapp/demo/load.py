@@ -12,7 +12,7 @@ import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gisapp.boundaries.areas import activate, import_areas
+from gisapp.boundaries.importer import activate, import_areas
 from gisapp.map.basemap import import_basemap
 from gisapp.core.schema import LEVELS
 from gisapp.cases.workflow import transition

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gisapp.boundaries.areas import check_generation
+from gisapp.boundaries.importer import check_generation
 from gisapp.core.schema import STATUSES
 
 

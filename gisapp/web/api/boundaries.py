@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from gisapp.boundaries.areas import list_areas
+from gisapp.boundaries.importer import list_areas
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.cases.intake import check_lonlat

@@ -7,7 +7,7 @@ import dash_ag_grid as dag
 from dash import html
 from flask_babel import gettext as _
 
-from gisapp.boundaries.areas import list_areas
+from gisapp.boundaries.importer import list_areas
 from gisapp.core.db import begin
 from gisapp.web.ui.chrome import page_header
 from gisapp.web.ui.i18n import GRID_LOCALE, LEVEL_LABELS, label
