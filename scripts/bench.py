@@ -15,15 +15,20 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from gisapp.boundaries.generations import activate
+from gisapp.boundaries.importer import import_areas
 from gisapp.cases import bulk
 from gisapp.core import migrate
-from gisapp.boundaries.importer import activate, import_areas
-from gisapp.core.settings import database_name, get_settings, with_database
 from gisapp.core.db import drop_database, get_engine
+from gisapp.core.settings import database_name, get_settings, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LA = ROOT / "tests" / "data" / "la311"
 NYC = ROOT / "tests" / "data" / "nyc311"
+
+
+def per_point(times: list[float], points: int) -> float:
+    return statistics.median(times) / points * 1e6
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -59,9 +64,8 @@ def main() -> None:
                               ORDER BY level DESC, area_m2, code LIMIT 1""")
         t_pieces = timed(lambda: [conn.execute(by_pieces, {"x": x, "y": y}) for x, y in pts], 5)
         t_whole = timed(lambda: [conn.execute(by_whole, {"x": x, "y": y}) for x, y in pts], 5)
-        per = lambda t: statistics.median(t) / len(pts) * 1e6
-        rows.append((f"lookup, NYC ({vertices} vertices/area), µs", per(t_pieces), "whole polygons, µs",
-                     per(t_whole)))
+        rows.append((f"lookup, NYC ({vertices} vertices/area), µs", per_point(t_pieces, len(pts)), "whole polygons, µs",
+                     per_point(t_whole, len(pts))))
 
         conn.rollback()
         conn.execute(sa.text("CREATE TEMP TABLE plain (LIKE incident INCLUDING DEFAULTS)"))

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 import yaml
 
-from gisapp.web.api import register
 from gisapp.cli import main
 from gisapp.core.settings import Settings
+from gisapp.web.api import register
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

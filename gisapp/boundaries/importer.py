@@ -1,4 +1,4 @@
-"""Boundary generations and areas: import from files, check nesting and overlaps, activate.
+"""Import areas of one level from a GeoPackage, Shapefile or GeoJSON into a draft generation.
 
 Imports run in one transaction; a dry run does all the work, reports it, and rolls back.
 """
@@ -17,13 +17,8 @@ from sqlalchemy.engine import Connection
 
 from gisapp.core.schema import LEVELS
 
-
-class ImportProblem(Exception):
-    """Rows that cannot be imported; nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+from .generations import target_generation
+from .problems import ImportProblem
 
 
 @dataclass
@@ -33,23 +28,6 @@ class AreaImport:
     count: int = 0
     fixed: list[str] = field(default_factory=list)
     top_level: int = 0
-
-
-def target_generation(conn: Connection, number: int | None) -> tuple[int, bool]:
-    """The generation to import into: the one named, else the newest draft, else a new draft."""
-    if number is None:
-        number = conn.scalar(sa.text("SELECT max(id) FROM generation WHERE state = 'draft'"))
-        if number is None:
-            number = conn.scalar(sa.text("SELECT coalesce(max(id), 0) + 1 FROM generation"))
-    created = conn.execute(sa.text(
-        "INSERT INTO generation (id, description) VALUES (:n, 'imported') ON CONFLICT DO NOTHING"),
-        {"n": number}).rowcount == 1
-    state = conn.scalar(sa.text("SELECT state FROM generation WHERE id = :n"), {"n": number})
-    if state != "draft":
-        # Areas added to a live generation would change new assignments but not existing ones.
-        raise ImportProblem([f"generation {number} is {state}; import into a draft generation, "
-                             f"then `gisapp generations activate`"])
-    return number, created
 
 
 def _multipolygon(geom):
@@ -81,7 +59,7 @@ def read_area_file(path: Path, code_field: str, name_field: str, optional: dict[
     problems, fixed = [], []
     codes = frame[code_field].astype("string").str.strip()
     frame["_code"] = codes
-    for i, code in codes[codes.isna() | (codes == "")].items():
+    for i in codes[codes.isna() | (codes == "")].index:
         problems.append(f"row {i + 1}: empty code")
     for code in sorted(set(codes[codes.duplicated() & codes.notna()])):
         problems.append(f"code {code}: appears more than once")
@@ -128,7 +106,7 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
         raise ImportProblem([f"code {c}: already in generation {gen}" for c in clash[:20]])
 
     rows = []
-    for idx, rec in frame.iterrows():
+    for _, rec in frame.iterrows():
         row = {"g": gen, "level": level, "code": rec["_code"], "name": str(rec[name_field]),
                "wkb": rec.geometry.wkb, "parent": None}
         for key, column in optional.items():
@@ -173,75 +151,3 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
     top = conn.scalar(sa.text("SELECT count(*) FROM area WHERE generation_id = :g AND code = ANY(:c) "
                               "AND parent_id IS NULL"), {"g": gen, "c": [r["code"] for r in rows]})
     return AreaImport(generation=gen, created_generation=created, count=len(rows), fixed=fixed, top_level=top)
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str          # outside_parent, overlap, gap, orphan
-    code: str
-    other: str | None
-    m2: float
-    sliver: bool       # below the sliver threshold: reported, not an error
-
-
-def check_generation(conn: Connection, generation: int, sliver_m2: float) -> list[Finding]:
-    """Nesting, sibling overlaps and gaps, with areas in m²; all computed in PostGIS."""
-    rows = conn.execute(sa.text("""
-        SELECT 'outside_parent' AS kind, c.code, p.code AS other,
-               ST_Area(ST_Difference(c.geom, p.geom)::geography) AS m2
-        FROM area c JOIN area p ON p.id = c.parent_id
-        WHERE c.generation_id = :g AND NOT ST_Covers(p.geom, c.geom)
-        UNION ALL
-        SELECT 'overlap', a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom)::geography)
-        FROM area a JOIN area b ON a.generation_id = b.generation_id AND a.level = b.level
-             AND a.code < b.code AND a.geom && b.geom
-        WHERE a.generation_id = :g AND ST_Relate(a.geom, b.geom, '2********')
-        UNION ALL
-        -- a parent with no children is all gap, when its generation has levels below it
-        SELECT 'gap', p.code, NULL,
-               ST_Area(coalesce(ST_Difference(p.geom, ST_Union(c.geom)), p.geom)::geography)
-        FROM area p LEFT JOIN area c ON c.parent_id = p.id
-        WHERE p.generation_id = :g
-          AND EXISTS (SELECT 1 FROM area d WHERE d.generation_id = :g AND d.level > p.level)
-        GROUP BY p.id, p.code, p.geom
-        HAVING count(c.id) = 0 OR NOT ST_Covers(ST_Union(c.geom), p.geom)
-        UNION ALL
-        -- no parent although a level above exists: its area counts as a problem in full
-        SELECT 'orphan', c.code, NULL, c.area_m2
-        FROM area c
-        WHERE c.generation_id = :g AND c.parent_id IS NULL
-          AND EXISTS (SELECT 1 FROM area u WHERE u.generation_id = :g AND u.level < c.level)
-        ORDER BY 4 DESC"""), {"g": generation}).all()
-    return [Finding(kind, code, other, float(m2), float(m2) < sliver_m2)
-            for kind, code, other, m2 in rows if m2 is not None and m2 > 0]
-
-
-def activate(conn: Connection, generation: int) -> int:
-    """Make a generation the active one; returns how many open incidents were re-assigned."""
-    return conn.scalar(sa.text("SELECT gisapp_activate_generation(:g)"), {"g": generation})
-
-
-def generations(conn: Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute(sa.text("""
-        SELECT g.id, g.state, g.description, g.created_at, g.activated_at,
-               count(a.id) AS areas, string_agg(DISTINCT a.level::text, ',') AS levels
-        FROM generation g LEFT JOIN area a ON a.generation_id = g.id
-        GROUP BY g.id ORDER BY g.id""")).mappings()]
-
-
-def list_areas(conn: Connection, generation: int | None = None, level: str | None = None) -> list[dict]:
-    """Areas without geometry, for tables: the active generation unless one is named."""
-    return [dict(r) for r in conn.execute(sa.text("""
-        WITH open_counts AS (
-            SELECT u.area_id, count(*) AS n
-            FROM incident i,
-                 unnest(ARRAY[i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id]) u(area_id)
-            WHERE i.status NOT IN ('closed', 'evaluated', 'cancelled') AND u.area_id IS NOT NULL
-            GROUP BY u.area_id)
-        SELECT a.id, a.level::text AS level, a.code, a.name, p.code AS parent_code,
-               a.population, a.households, a.responsible_name, a.responsible_phone,
-               round(a.area_m2) AS area_m2, coalesce(o.n, 0) AS open_incidents
-        FROM area a LEFT JOIN area p ON p.id = a.parent_id LEFT JOIN open_counts o ON o.area_id = a.id
-        WHERE a.generation_id = coalesce(:g, gisapp_active_generation())
-          AND (CAST(:l AS text) IS NULL OR a.level::text = :l)
-        ORDER BY a.level, a.code"""), {"g": generation, "l": level}).mappings()]

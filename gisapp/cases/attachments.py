@@ -71,7 +71,8 @@ def store(conn: Connection, incident_id: int, files: list[Attachment]) -> list[i
     for f in files:
         ids.append(conn.scalar(sa.text("""
             INSERT INTO attachment (incident_id, event_id, filename, content_type, size, sha256, content)
-            VALUES (:i, (SELECT max(id) FROM incident_event WHERE incident_id = :i), :name, :type, :size, :sha, :content)
+            VALUES (:i, (SELECT max(id) FROM incident_event WHERE incident_id = :i),
+                    :name, :type, :size, :sha, :content)
             RETURNING id"""), {"i": incident_id, "name": f.filename, "type": f.content_type, "size": len(f.content),
                                "sha": hashlib.sha256(f.content).hexdigest(), "content": f.content}))
     return ids

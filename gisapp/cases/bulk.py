@@ -9,16 +9,18 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .intake import MAX_DESCRIPTION, check_lonlat, known_categories
 from gisapp.core.schema import CRSES, SOURCES
+
+from .intake import MAX_DESCRIPTION, check_lonlat, known_categories
 from .read import EXPORT_COLUMNS, iter_export_rows
 
 CHUNK = 5000

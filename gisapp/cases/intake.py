@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ class Report:
     urgent: bool = False
 
 
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # older report times are typing mistakes
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # older report times are typing mistakes
 
 
 def _number(value) -> float | None:
@@ -84,7 +84,7 @@ def _parse_time(value, tz: str) -> tuple[datetime | None, str | None]:
         return None, f"is not an ISO 8601 date-time: {value[:40]!r}"
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(tz))
-    if when > datetime.now(timezone.utc) + timedelta(minutes=10):
+    if when > datetime.now(UTC) + timedelta(minutes=10):
         return None, "is in the future"
     if when < EARLIEST:
         return None, f"is before {EARLIEST.year}"

@@ -1,16 +1,14 @@
-"""Reading incidents back as reports: the shape the API returns and the export writes."""
+"""Reading cases back: the shape the API returns, the console lists and the export writes."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gisapp.core.schema import LEVELS
-
-# Finest level first, as reports show it.
-CHAIN_LEVELS = tuple(reversed(LEVELS))
+from gisapp.boundaries.lookup import CHAIN_LEVELS, assignment_of
 
 _LEVEL_JOINS = "\n".join(
     f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{lv}_id" for lv in CHAIN_LEVELS)
@@ -34,15 +32,6 @@ LEFT JOIN area h ON h.id = gisapp_chain_id(i, i.owner_level)
 LEFT JOIN building b ON b.id = i.building_id
 {_LEVEL_JOINS}
 """
-
-
-def assignment_of(row: Any) -> dict | None:
-    """{micro_grid: {code, name}, grid: …} from a row with <level>_code/_name, or None if unlocated."""
-    chain = {}
-    for lv in CHAIN_LEVELS:
-        code = row[f"{lv}_code"]
-        chain[lv] = {"code": code, "name": row[f"{lv}_name"]} if code is not None else None
-    return chain if any(chain.values()) else None
 
 
 def report_dict(row: Any, base_url: str = "") -> dict:
@@ -155,3 +144,21 @@ def iter_export_rows(conn: Connection) -> Iterator[dict]:
         sa.text(REPORT_SELECT + " ORDER BY i.id"))
     for row in result.mappings():
         yield {c: row[c] for c in EXPORT_COLUMNS}
+
+
+def case_outline(conn: Connection, incident_id: int) -> dict | None:
+    """The GeoJSON geometry of the area that owns a case now (its leaf area), for a case's mini map."""
+    return conn.scalar(sa.text("""
+        SELECT ST_AsGeoJSON(a.geom)::json FROM incident i
+        JOIN area a ON a.id = coalesce(i.micro_grid_id, i.grid_id) WHERE i.id = :i"""), {"i": incident_id})
+
+
+def departments(conn: Connection) -> list[dict]:
+    """The departments a case can be called out to (吹哨报到)."""
+    return [dict(r) for r in conn.execute(sa.text(
+        "SELECT code, name_zh, name_en FROM department ORDER BY code")).mappings()]
+
+
+def categories(conn: Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(sa.text(
+        "SELECT code, name_zh, name_en FROM category ORDER BY sort")).mappings()]

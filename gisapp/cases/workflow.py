@@ -7,14 +7,15 @@ them too; this module turns their GS4xx errors into ApiErrors with the same stat
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import attachments
 from gisapp.core.errors import ApiError
+
+from . import attachments
 
 ACTIONS = ("accept", "start", "feedback", "verify", "reject", "close", "evaluate", "reopen", "cancel",
            "escalate", "deescalate", "merge", "keep")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
-import sqlalchemy as sa
-
-from .settings import Settings
 from .db import ensure_database, get_engine
+from .settings import Settings
 from .workdays import sync_calendar
 
 HERE = Path(__file__).resolve().parent / "migrations"

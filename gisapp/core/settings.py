@@ -63,7 +63,8 @@ class Settings:
     max_body_bytes: int = field(default=1_048_576, metadata={"env": "GISAPP_MAX_BODY_BYTES"})
     secret_key: str = field(default="dev-only-change-me", metadata={"env": "GISAPP_SECRET_KEY"})
     threads: int = field(default=32, metadata={"env": "GISAPP_THREADS"})
-    layers_dir: str = field(default_factory=lambda: str(PACKAGE / "map" / "layers"), metadata={"env": "GISAPP_LAYERS_DIR"})
+    layers_dir: str = field(default_factory=lambda: str(PACKAGE / "map" / "layers"),
+                            metadata={"env": "GISAPP_LAYERS_DIR"})
     layer_cache_mb: int = field(default=256, metadata={"env": "GISAPP_LAYER_CACHE_MB"})
     basemap: str = field(default="vector", metadata={"env": "GISAPP_BASEMAP"})
     tianditu_key: str = field(default="", metadata={"env": "GISAPP_TIANDITU_KEY"})
@@ -71,7 +72,7 @@ class Settings:
     screen_sound: int = field(default=0, metadata={"env": "GISAPP_SCREEN_SOUND"})
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gisapp.boundaries.importer import activate, import_areas
-from gisapp.map.basemap import import_basemap
-from gisapp.core.schema import LEVELS
+from gisapp.boundaries.generations import activate
+from gisapp.boundaries.importer import import_areas
 from gisapp.cases.workflow import transition
+from gisapp.core.schema import LEVELS
+from gisapp.map.basemap import import_basemap
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 
@@ -103,7 +104,7 @@ def replay(conn: Connection, case, target: str, rng: random.Random) -> None:
     if not steps:
         return
     start = case["reported_at"]
-    span = min((datetime.now(timezone.utc) - start).total_seconds() / 3600 * 0.95, rng.uniform(4, 120))
+    span = min((datetime.now(UTC) - start).total_seconds() / 3600 * 0.95, rng.uniform(4, 120))
     # Most cases are taken within the hour or two, as the articles report; a few are late.
     first = min(rng.uniform(0.1, 2.5) if rng.random() < 0.92 else rng.uniform(3, 30), span * 0.3)
     marks = [first] + sorted(rng.uniform(first, span) for _ in steps[1:])
@@ -117,6 +118,12 @@ def replay(conn: Connection, case, target: str, rng: random.Random) -> None:
                      {"t": (start + timedelta(hours=hours)).isoformat()})
         transition(conn, case["id"], step, ACTORS.get(step, handler),
                    "重复或无效上报" if step == "cancel" else "", satisfaction=data.get("satisfaction"))
+
+
+def holds_data(conn: Connection) -> bool:
+    """Whether the database already has areas, buildings, checkpoints or cases (the demo goes only into none)."""
+    return bool(conn.scalar(sa.text("SELECT EXISTS (SELECT 1 FROM area) OR EXISTS (SELECT 1 FROM building) "
+                                    "OR EXISTS (SELECT 1 FROM checkpoint) OR EXISTS (SELECT 1 FROM incident)")))
 
 
 def load_demo(conn: Connection) -> Iterator[str]:

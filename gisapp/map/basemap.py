@@ -6,9 +6,8 @@ Input is what OSM vector-tile extracts (and Tilezen/Nextzen schemas) carry: a `k
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import sqlalchemy as sa

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.core.errors import ApiError
+
 from .registry import Layer
 
 MAX_LAT = 85.0511287798

@@ -7,12 +7,15 @@ layer is a new YAML file and nothing else. Validation names the file and the key
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
+
+from gisapp.core.settings import get_settings
 
 IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 GEOMETRY_TYPES = ("polygon", "line", "point")
@@ -242,6 +245,11 @@ def read_registry(folder: Path) -> Registry:
 def registry(folder: str) -> Registry:
     """The registry of a folder, read once per process (layer files change with a deploy)."""
     return read_registry(Path(folder))
+
+
+def layer_registry() -> Registry:
+    """The registry of GISAPP_LAYERS_DIR (by default the layer files shipped in this package)."""
+    return registry(get_settings().layers_dir)
 
 
 def extract_messages(fileobj, keywords, comment_tags, options):

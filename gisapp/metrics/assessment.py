@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from gisapp.boundaries.generations import active_generation
+
 from . import kpis
 
 WEIGHTS = {"closure_rate": 0.30, "response_rate": 0.25, "resolution_rate": 0.25, "satisfaction_rate": 0.20}
@@ -97,7 +99,7 @@ def assess(conn: Connection, period: str, level: str = "grid", generation: int |
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     p = parse_period(period)
-    gen = generation if generation is not None else kpis.active_generation(conn)
+    gen = generation if generation is not None else active_generation(conn)
     rows = kpis.level_kpis(conn, level, p.start, p.end, gen)
     for row in rows:
         row["period"], row["score"] = p.label, score(row)

@@ -29,6 +29,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gisapp.boundaries.generations import active_generation
+
 WHOLE = 0  # the area id that stands for the whole generation in `compute`
 
 
@@ -149,10 +151,6 @@ CHILDREN_SQL = sa.text("""
 def formulas() -> dict[str, str]:
     """KPI name → its one-line definition, for README, tooltips and exports."""
     return {k.name: k.doc for k in KPIS}
-
-
-def active_generation(conn: Connection) -> int | None:
-    return conn.scalar(sa.text("SELECT gisapp_active_generation()"))
 
 
 def compute(conn: Connection, area_ids: list[int], generation: int | None,

@@ -1,4 +1,4 @@
-"""Counts of what the database holds, for the health check and the overview page."""
+"""Counts of what the database holds: for the health check and the map's summary tiles."""
 
 from __future__ import annotations
 
@@ -14,6 +14,17 @@ COUNTS = sa.text("""
            (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
            (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated""")
 
+SUMMARY = sa.text("""
+    SELECT (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
+           (SELECT count(*) FROM incident_overdue WHERE overdue) AS overdue,
+           (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated,
+           (SELECT count(*) FROM checkpoint WHERE status = 'offline') AS checkpoints_offline""")
+
 
 def counts(conn: Connection) -> dict:
     return dict(conn.execute(COUNTS).mappings().one())
+
+
+def summary(conn: Connection) -> dict:
+    """What an operator glances at beside the map: open, overdue, unlocated, checkpoints offline."""
+    return dict(conn.execute(SUMMARY).mappings().one())

@@ -1,16 +1,18 @@
-"""The Dash app (use_pages) with the JSON API on the same Flask server."""
+"""The one place that assembles the web app: Flask with Babel and the JSON API, then the Dash pages on top.
+
+`create_flask()` alone serves the API (no Dash is imported); `create_app()` adds the pages.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import dash
-from flask import request
+from flask import Flask, request
 from flask_babel import Babel
 
-from .api import register as register_api
 from gisapp.core.settings import Settings, get_settings
-from gisapp.web.ui.components import live, map_view
+
+from . import api
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("zh_CN", "en")
@@ -24,19 +26,17 @@ def select_locale(default: str) -> str:
     return default
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
+def _remember_language(response):
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def create_flask(settings: Settings | None = None) -> Flask:
+    """Flask with its settings, translations and the API under /api/v1."""
     settings = settings or get_settings()
-    app = dash.Dash(
-        __name__,
-        use_pages=True,
-        pages_folder=str(HERE / "ui" / "pages"),
-        assets_folder=str(HERE / "ui" / "assets"),
-        serve_locally=True,            # command centres are offline: no CDN, ever
-        suppress_callback_exceptions=True,
-        title="gisapp",
-        update_title=None,
-    )
-    server = app.server
+    server = Flask("gisapp")
     server.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -47,18 +47,32 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     server.json.ensure_ascii = False
     Babel(server, locale_selector=lambda: select_locale(settings.language))
-    register_api(server)
+    api.register(server)
+    server.after_request(_remember_language)
+    return server
 
-    @server.after_request
-    def _remember_language(response):
-        lang = request.args.get("lang")
-        if lang in LANGUAGES:
-            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
-        return response
 
+def create_app(settings: Settings | None = None):
+    """The whole app: the Flask server of create_flask() with every Dash page and map element."""
+    import dash
+
+    from . import ui
+
+    settings = settings or get_settings()
+    server = create_flask(settings)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",               # pages are registered by gisapp.web.ui, room by room
+        assets_folder=str(HERE / "ui" / "assets"),
+        serve_locally=True,            # command centres are offline: no CDN, ever
+        suppress_callback_exceptions=True,
+        title="gisapp",
+        update_title=None,
+    )
+    ui.register(app)
     app.layout = dash.html.Div([dash.page_container], id="app-root")
-    map_view.register(app)
-    live.register(app)
     # Dash finishes its set-up on the first request, without a lock: under threaded workers a second
     # request can find it half done and 500 on a script. One request here does it before serving.
     server.test_client().get("/_dash-dependencies")

@@ -23,7 +23,8 @@ def new_case(conn):
     """A fresh case in a demo micro-grid, status 'assigned'."""
     def make(category: str = "drainage", **extra) -> int:
         point = conn.execute(sa.text("""SELECT ST_PointOnSurface(geom) FROM area
-            WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation() ORDER BY code LIMIT 1""")).scalar()
+            WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation()
+            ORDER BY code LIMIT 1""")).scalar()
         cols = ", ".join(["category", "geom", *extra])
         vals = ", ".join([":c", ":p", *[f":{k}" for k in extra]])
         return conn.scalar(sa.text(f"INSERT INTO incident ({cols}) VALUES ({vals}) RETURNING id"),
@@ -60,7 +61,8 @@ PLAIN = ["accept", "start", "feedback", "verify", "reject", "close", "evaluate",
 def test_every_transition_is_allowed_or_refused_by_the_table(conn, new_case, start, action):
     case = new_case()
     walk(conn, case, start)
-    expected = "cancelled" if action == "cancel" and start not in ("closed", "evaluated") else TABLE.get((start, action))
+    cancels = action == "cancel" and start not in ("closed", "evaluated")
+    expected = "cancelled" if cancels else TABLE.get((start, action))
     actor = "checker" if action == "verify" else "worker"
     if expected is None:
         with pytest.raises(ApiError) as info:
@@ -108,7 +110,8 @@ def test_a_satisfied_case_cannot_be_reopened_and_evaluate_needs_satisfaction(con
 
 def test_escalation_goes_up_the_chain_and_back(conn, new_case):
     case = new_case()
-    level = lambda: conn.scalar(sa.text("SELECT owner_level::text FROM incident WHERE id = :i"), {"i": case})
+    def level():
+        return conn.scalar(sa.text("SELECT owner_level::text FROM incident WHERE id = :i"), {"i": case})
     assert level() == "micro_grid"
     with pytest.raises(ApiError) as info:
         act(conn, case, "deescalate", "op")
@@ -262,7 +265,8 @@ def test_redrawing_the_grids_keeps_an_escalation(conn, new_case):
         JOIN area np ON np.code = op.code AND np.generation_id = :n
         WHERE c.generation_id = :n AND o.generation_id = :g AND o.code = c.code"""), {"n": new_gen, "g": gen})
     conn.execute(sa.text("SELECT gisapp_activate_generation(:n)"), {"n": new_gen})
-    row = conn.execute(sa.text("SELECT owner_level::text, generation_id FROM incident WHERE id = :i"), {"i": case}).one()
+    row = conn.execute(sa.text("SELECT owner_level::text, generation_id FROM incident WHERE id = :i"),
+                       {"i": case}).one()
     assert tuple(row) == ("community", new_gen)
 
 

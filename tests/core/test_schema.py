@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
 
-from gisapp.core.schema import metadata
 from fixtures.worlds import new_generation, square
+from gisapp.core.schema import metadata
 
 
 def fails(conn, statement: str, **params) -> str:
@@ -104,8 +104,8 @@ def test_each_event_is_notified_once_on_commit(database_url):
 
     import psycopg
 
-    from gisapp.core.settings import sqlalchemy_url
     from gisapp.core.db import get_engine
+    from gisapp.core.settings import sqlalchemy_url
     dsn = sqlalchemy_url(database_url).replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True) as listener:
         listener.execute("LISTEN gisapp_incident")

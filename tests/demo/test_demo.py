@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gisapp.boundaries.importer import check_generation
+from gisapp.boundaries.checks import check_generation
 from gisapp.core.schema import STATUSES
 
 
@@ -55,5 +55,6 @@ def test_qr_reports_sit_in_their_buildings_micro_grid(sql):
 
 def test_demo_history_is_told_by_the_right_people(sql):
     reporters = {r["actor"] for r in sql("SELECT DISTINCT actor FROM incident_event e JOIN incident i "
-                                         "ON i.id = e.incident_id WHERE e.action = 'report' AND i.client_ref LIKE 'demo-%'")}
+                                         "ON i.id = e.incident_id "
+                                         "WHERE e.action = 'report' AND i.client_ref LIKE 'demo-%'")}
     assert reporters == {"demo"}

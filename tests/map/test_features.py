@@ -6,12 +6,11 @@ import json
 
 import pytest
 
+from fixtures.worlds import new_generation, square
 from gisapp.core.errors import ApiError
+from gisapp.core.settings import get_settings
 from gisapp.map.features import ViewportCache, layer_features, parse_viewport, snap
 from gisapp.map.registry import registry
-from gisapp.core.settings import get_settings
-
-from fixtures.worlds import new_generation, square
 
 
 def layer(name):

@@ -16,7 +16,8 @@ REGISTRY = read_registry(LAYERS)
 
 
 def test_every_layer_file_has_its_own_test_module():
-    missing = [p.name for p in sorted(LAYERS.glob("*.yml")) if not (ROOT / "tests" / "map" / "layers" / f"test_{p.stem}.py").exists()]
+    missing = [p.name for p in sorted(LAYERS.glob("*.yml"))
+               if not (ROOT / "tests" / "map" / "layers" / f"test_{p.stem}.py").exists()]
     assert missing == [], "each layers/X.yml needs tests/layers/test_X.py"
 
 

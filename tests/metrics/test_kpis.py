@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timedelta, timezone
-from functools import partial
+from datetime import date
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
-from gisapp.metrics import assessment, kpis
 from fixtures.kpi_cases import FROM, RATES, TO, case
+from gisapp.metrics import assessment, kpis
+
 
 def test_each_formula_on_a_hand_built_grid(conn, cases):
     got = kpis.area_kpis(conn, "KG11", FROM, TO)

@@ -1,4 +1,4 @@
-"""Working a case over HTTP: transitions, the case list, department call-outs."""
+"""Cases over HTTP, all /reports routes: intake, one case, the list, actions, history, department call-outs."""
 
 from __future__ import annotations
 
@@ -6,15 +6,36 @@ from urllib.parse import quote
 
 from flask import Response, jsonify, request
 
-from gisapp.cases import attachments, workflow
+from gisapp.cases import attachments, intake, workflow
+from gisapp.cases.read import department_tasks, get_report, list_reports
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.core.schema import LEVELS, STATUSES
-from gisapp.cases.read import department_tasks, get_report, list_reports
+from gisapp.core.settings import get_settings
+
 from . import bp
-from .base import base_url, json_object, query_date
+from .inputs import base_url, json_object, query_date
 
 MAX_NOTE = 4000
+
+
+@bp.post("/reports")
+def create_report():
+    body = json_object()
+    with begin() as conn:
+        report = intake.validate(body, intake.known_categories(conn), get_settings().timezone)
+        new_id, created = intake.store(conn, report, actor=f"api:{request.remote_addr}")
+        result = get_report(conn, new_id, base_url())
+    return jsonify(result), 201 if created else 200
+
+
+@bp.get("/reports/<int:incident_id>")
+def show_report(incident_id: int):
+    with begin() as conn:
+        result = get_report(conn, incident_id, base_url())
+    if result is None:
+        raise ApiError(404, [("id", f"no report {incident_id}")])
+    return jsonify(result)
 
 
 def _text(body: dict, field: str, required: bool = False, limit: int = MAX_NOTE) -> str:
@@ -106,7 +127,8 @@ def get_reports():
     with begin() as conn:
         total, items = list_reports(
             conn, status=statuses or None, area=request.args.get("area") or None,
-            category=request.args.get("category") or None, level=level, since=query_date("from"), until=query_date("to"),
+            category=request.args.get("category") or None, level=level, since=query_date("from"),
+            until=query_date("to"),
             overdue=None if not overdue else overdue in ("true", "1"), text=request.args.get("q") or None,
             limit=per_page, offset=(page - 1) * per_page, base_url=base_url())
     return jsonify({"count": total, "page": page, "per_page": per_page, "items": items})

@@ -6,10 +6,12 @@ import os
 
 from flask import Response, jsonify, request
 
+from gisapp.boundaries.generations import active_generation
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
-from gisapp.live.feed import events_after, get_listener, last_event_id, stream
-from gisapp.metrics.kpis import active_generation
+from gisapp.live.feed import events_after, last_event_id, stream
+from gisapp.live.listener import get_listener
+
 from . import bp
 
 

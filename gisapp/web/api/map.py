@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
-from gisapp.metrics import choropleth
-from gisapp.core.settings import get_settings
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
+from gisapp.core.settings import get_settings
 from gisapp.map.features import ViewportCache, layer_features, parse_viewport
-from gisapp.map.registry import Layer, registry
+from gisapp.map.registry import Layer, layer_registry
+from gisapp.metrics import choropleth
+
 from . import bp
-
-
-def layer_registry():
-    return registry(get_settings().layers_dir)
 
 
 def _layer(layer_id: str) -> Layer:

@@ -6,11 +6,12 @@ from datetime import date
 
 from flask import jsonify, request
 
-from gisapp.metrics import kpis as kpi_mod
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
+from gisapp.metrics import kpis as kpi_mod
+
 from . import bp
-from .base import query_date
+from .inputs import query_date
 
 _FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
 

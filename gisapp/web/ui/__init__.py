@@ -1,1 +1,15 @@
-"""Dash pages and map elements; assets are served locally (command centres run offline)."""
+"""Dash pages and map elements, one module per room; assets are served locally (command centres run offline).
+
+Each module registers its page and callbacks on the app it is given, so several apps in one process
+(the tests make many) each get all of them.
+"""
+
+from __future__ import annotations
+
+
+def register(app) -> None:
+    from . import boundaries, cases, live, screen
+    from .map import page, view
+
+    for element in (live, view, page, screen, cases, boundaries):
+        element.register(app)

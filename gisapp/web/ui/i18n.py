@@ -28,7 +28,8 @@ ACTION_LABELS = {"report": N_("Reported"), "update": N_("Updated"), "reassign": 
                  "place": N_("Placed on the map"), "accept": N_("Accept"), "start": N_("Start"),
                  "feedback": N_("Feedback"), "verify": N_("Verify"), "reject": N_("Reject"), "close": N_("Close"),
                  "evaluate": N_("Evaluate"), "reopen": N_("Reopen"), "cancel": N_("Cancel"),
-                 "escalate": N_("Escalate"), "deescalate": N_("De-escalate"), "merge": N_("Merge as duplicate"), "keep": N_("Not a duplicate"),
+                 "escalate": N_("Escalate"), "deescalate": N_("De-escalate"), "merge": N_("Merge as duplicate"),
+                 "keep": N_("Not a duplicate"),
                  "callout": N_("Department called"), "department_arrived": N_("Department arrived"),
                  "department_done": N_("Department done")}
 

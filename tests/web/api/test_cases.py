@@ -71,7 +71,8 @@ def test_department_call_out_loop(client, case):
     assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": "供电"}).status_code == 200
     assert post(client, f"/api/v1/department-tasks/{task}", {"status": "done", "actor": "供电"}).status_code == 200
     assert post(client, f"/api/v1/department-tasks/{task}", {"status": "arrived", "actor": "x"}).status_code == 409
-    assert post(client, "/api/v1/department-tasks/99999999999999999999", {"status": "arrived", "actor": "x"}).status_code == 404
+    huge = "/api/v1/department-tasks/99999999999999999999"
+    assert post(client, huge, {"status": "arrived", "actor": "x"}).status_code == 404
     assert client.get(f"/api/v1/reports/{case['id']}").get_json()["department_tasks"][0]["status"] == "done"
     assert post(client, f"/api/v1/reports/{case['id']}/departments",
                 {"department": "nasa", "actor": "op"}).status_code == 422

@@ -49,6 +49,7 @@ def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):
 
 def test_console_performs_a_transition(dash_duo, app, database_url):
     import sqlalchemy as sa
+
     from gisapp.core import db
     with db.get_engine(database_url).begin() as c:   # committed: the server runs in another thread
         case = c.scalar(sa.text("""

@@ -12,10 +12,11 @@ from dash_extensions import EventSource
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
+from gisapp.boundaries.generations import active_generation
 from gisapp.core.db import begin
 from gisapp.live.feed import last_event_id, recent_events
-from gisapp.metrics.kpis import active_generation
-from gisapp.web.ui.i18n import ACTION_LABELS, in_chinese, label, local_time
+
+from .i18n import ACTION_LABELS, in_chinese, label, local_time
 
 FALLBACK_MS = 30_000   # the slow poll, only for when the stream is silent
 

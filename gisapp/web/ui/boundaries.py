@@ -7,13 +7,15 @@ import dash_ag_grid as dag
 from dash import html
 from flask_babel import gettext as _
 
-from gisapp.boundaries.importer import list_areas
+from gisapp.boundaries.lookup import list_areas
 from gisapp.core.db import begin
-from gisapp.web.ui.chrome import page_header
-from gisapp.web.ui.i18n import GRID_LOCALE, LEVEL_LABELS, label
 
-dash.register_page(__name__, path="/areas", name="Areas", order=1)
+from .chrome import page_header
+from .i18n import GRID_LOCALE, LEVEL_LABELS, label
 
+
+def register(app) -> None:
+    dash.register_page(__name__, path="/areas", name="Areas", order=1, layout=layout)
 
 
 def columns() -> list[dict]:

@@ -7,17 +7,17 @@ styled by the functions in assets/gisapp_map.js from what its YAML file says (pa
 from __future__ import annotations
 
 import dash_leaflet as dl
-from dash import ALL, Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc
 from dash_extensions.javascript import Namespace
 from flask_babel import gettext as _
 
 from gisapp.core.settings import Settings
 from gisapp.map.registry import Layer, Registry
-from gisapp.web.ui.i18n import CHECKPOINT_LABELS, FIELD_LABELS, STATUS_LABELS, in_chinese, label
+
+from ..i18n import CHECKPOINT_LABELS, FIELD_LABELS, STATUS_LABELS, in_chinese, label
 
 JS = Namespace("gisapp", "map")
 PANES = {"basemap": 250, "areas": 410, "assets": 430, "incidents": 450, "highlight": 470}
-ATTRIBUTION = "© OpenStreetMap contributors"
 
 # Optional raster basemaps (GISAPP_BASEMAP). Each needs the network; the vector one does not.
 TILES = {
@@ -109,34 +109,6 @@ def situation_map(registry: Registry, settings: Settings, view: dict, *, control
 def layers_store(registry: Registry) -> dcc.Store:
     """What the URL callback needs about each layer: what its answers are keyed by."""
     return dcc.Store(id="map-layers", data={x.id: x.cache for x in registry})
-
-
-def _swatch(entry) -> html.Span:
-    s = entry.style
-    if entry.shape == "point":
-        css = {"background": s.get("fillColor") or s.get("color", "#888"),
-               "border": f"{min(3, s.get('weight', 1))}px solid {s.get('color', '#fff')}"}
-    elif entry.shape == "line":
-        css = {"borderTop": f"{min(5, s.get('weight', 2))}px {'dashed' if s.get('dashArray') else 'solid'} "
-                            f"{s.get('color', '#888')}", "height": 0, "alignSelf": "center"}
-    else:
-        css = {"background": s.get("fillColor", "transparent"), "opacity": 1,
-               "border": f"{min(3, s.get('weight', 1))}px {'dashed' if s.get('dashArray') else 'solid'} "
-                         f"{s.get('color', '#888')}"}
-    return html.Span(className=f"swatch swatch-{entry.shape}", style=css)
-
-
-def legend(registry: Registry, warning: str | None = None) -> html.Div:
-    """Every layer's legend entries, grouped by layer (a test checks each layer appears)."""
-    sections = []
-    for layer in registry:
-        sections.append(html.Div([
-            html.Div(_(layer.title), className="legend-title"),
-            *[html.Div([_swatch(e), html.Span(_(e.label))], className="legend-entry") for e in layer.legend],
-        ], className="legend-layer", **{"data-layer": layer.id}))
-    return html.Div([*sections, html.Div(id="choropleth-legend"),
-                     html.Div(warning, className="legend-warning") if warning else None,
-                     html.Div(ATTRIBUTION, className="legend-attribution")], className="map-legend", id="legend")
 
 
 def register(app) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from dash import html
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
-from gisapp.metrics.kpis import area_kpis
+from gisapp.boundaries.lookup import area_details
 from gisapp.cases.read import get_report
-from gisapp.web.ui.i18n import CHECKPOINT_LABELS, LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
+from gisapp.map.details import building_details, checkpoint_details
+from gisapp.metrics.kpis import area_kpis
+
+from ..i18n import CHECKPOINT_LABELS, LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
 
 KPI_DAYS = 30
 
@@ -34,20 +36,7 @@ def kpi_rows(kpis: dict) -> list[tuple[str, str]]:
 
 
 def area_panel(conn: Connection, code: str) -> html.Div:
-    area = conn.execute(sa.text("""
-        SELECT a.id, a.code, a.name, a.level::text AS level, a.population, a.households, a.responsible_name,
-               a.responsible_phone, round(a.area_m2) AS area_m2,
-               (WITH RECURSIVE up AS (
-                    SELECT a.parent_id AS id
-                    UNION ALL
-                    SELECT p.parent_id FROM area p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
-                SELECT json_agg(json_build_object('name', p.name, 'code', p.code) ORDER BY p.level)
-                FROM up JOIN area p ON p.id = up.id) AS chain,
-               (SELECT count(*) FROM incident i
-                WHERE a.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
-                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
-        FROM area a WHERE a.generation_id = gisapp_active_generation() AND a.code = :code"""),
-        {"code": code}).mappings().first()
+    area = area_details(conn, code)
     if area is None:
         return html.Div(_("No area %(code)s", code=code), className="panel", id="area-panel")
     today = date.today()
@@ -88,11 +77,7 @@ def incident_panel(conn: Connection, incident_id: int) -> html.Div:
 
 
 def building_panel(conn: Connection, code: str) -> html.Div:
-    b = conn.execute(sa.text("""
-        SELECT b.code, b.name, b.address, b.households, a.name AS area_name, a.code AS area_code,
-               (SELECT count(*) FROM incident i WHERE i.building_id = b.id
-                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
-        FROM building b LEFT JOIN area a ON a.id = b.area_id WHERE b.code = :code"""), {"code": code}).mappings().first()
+    b = building_details(conn, code)
     if b is None:
         return html.Div(_("No building %(code)s", code=code), className="panel", id="building-panel")
     return html.Div([html.H3(b["name"] or b["code"]),
@@ -103,7 +88,7 @@ def building_panel(conn: Connection, code: str) -> html.Div:
 
 
 def checkpoint_panel(conn: Connection, code: str) -> html.Div:
-    c = conn.execute(sa.text("SELECT * FROM map_checkpoint WHERE code = :code"), {"code": code}).mappings().first()
+    c = checkpoint_details(conn, code)
     if c is None:
         return html.Div(_("No checkpoint %(code)s", code=code), className="panel", id="checkpoint-panel")
     return html.Div([html.H3(c["name"]),

@@ -8,8 +8,8 @@ from datetime import date
 
 from flask import request
 
-from gisapp.core.settings import get_settings
 from gisapp.core.errors import ApiError
+from gisapp.core.settings import get_settings
 
 
 def base_url() -> str:

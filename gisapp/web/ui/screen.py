@@ -1,4 +1,4 @@
-"""/screen: the command-centre big screen. Dark, no controls, runs unattended all day.
+"""/screen: the command-centre big screen, the metrics room's page. Dark, no controls, runs unattended all day.
 
 Laid out in viewport units, so the same page fills a 1920×1080 wall and a 3840×2160 one. Every
 number comes from gisapp.board; the live stream refreshes them, and a slow timer is the fallback.
@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 from flask_babel import gettext as _
 
-from gisapp.metrics import board
-from gisapp.map import search
-from gisapp.web.api.map import layer_registry
-from gisapp.core.settings import get_settings
 from gisapp.core.db import begin
-from gisapp.web.ui.components.live import live_badge, live_components, ticker
-from gisapp.web.ui.components.map_view import layers_store, situation_map
-from gisapp.web.ui.components.panels import percent
-from gisapp.web.ui.i18n import in_chinese
+from gisapp.core.settings import get_settings
+from gisapp.map import search
+from gisapp.map.registry import layer_registry
+from gisapp.metrics import board
 
-dash.register_page(__name__, path="/screen", name="Big screen", order=3, title="gisapp · 指挥大屏")
+from .i18n import in_chinese
+from .live import live_badge, live_components, ticker
+from .map.panels import percent
+from .map.view import layers_store, situation_map
 
 
 def _value(tile: dict) -> str:
@@ -117,37 +116,41 @@ def layout(**_query):
     ], className="screen")
 
 
-@callback(Output("screen-kpis", "children"), Output("screen-trend", "figure"), Output("screen-ranking", "children"),
-          Output("screen-checkpoints", "children"), Output("screen-alerts", "children"),
-          Input("live-state", "data"), Input("live-tick", "n_intervals"), prevent_initial_call=True)
-def _refresh(_live, _tick):
-    with begin() as conn:
-        return panels(conn, get_settings().timezone, in_chinese())
+def register(app) -> None:
+    """The page and its callbacks, on this app."""
+    dash.register_page(__name__, path="/screen", name="Big screen", order=3, title="gisapp · 指挥大屏",
+                       layout=layout)
 
+    @app.callback(Output("screen-kpis", "children"), Output("screen-trend", "figure"),
+                  Output("screen-ranking", "children"),
+                  Output("screen-checkpoints", "children"), Output("screen-alerts", "children"),
+                  Input("live-state", "data"), Input("live-tick", "n_intervals"), prevent_initial_call=True)
+    def _refresh(_live, _tick):
+        with begin() as conn:
+            return panels(conn, get_settings().timezone, in_chinese())
 
-@callback(Output("map", "viewport", allow_duplicate=True), Output("screen-focus", "children"),
-          Input("screen-rotate", "n_intervals"), State("screen-streets", "data"), prevent_initial_call=True)
-def _rotate(n, streets):
-    """GISAPP_SCREEN_ROTATE_SECONDS > 0: the map moves from street to street, then shows them all."""
-    if not streets:
-        return no_update, no_update
-    step = (n or 0) % (len(streets) + 1)
-    if step == len(streets):
-        (s, w), (nn, e) = streets[0]["bounds"]
-        for street in streets[1:]:
-            (s2, w2), (n2, e2) = street["bounds"]
-            s, w, nn, e = min(s, s2), min(w, w2), max(nn, n2), max(e, e2)
-        return {"bounds": [[s, w], [nn, e]], "transition": "flyToBounds"}, ""
-    return {"bounds": streets[step]["bounds"], "transition": "flyToBounds"}, streets[step]["name"]
+    @app.callback(Output("map", "viewport", allow_duplicate=True), Output("screen-focus", "children"),
+                  Input("screen-rotate", "n_intervals"), State("screen-streets", "data"), prevent_initial_call=True)
+    def _rotate(n, streets):
+        """GISAPP_SCREEN_ROTATE_SECONDS > 0: the map moves from street to street, then shows them all."""
+        if not streets:
+            return no_update, no_update
+        step = (n or 0) % (len(streets) + 1)
+        if step == len(streets):
+            (s, w), (nn, e) = streets[0]["bounds"]
+            for street in streets[1:]:
+                (s2, w2), (n2, e2) = street["bounds"]
+                s, w, nn, e = min(s, s2), min(w, w2), max(nn, n2), max(e, e2)
+            return {"bounds": [[s, w], [nn, e]], "transition": "flyToBounds"}, ""
+        return {"bounds": streets[step]["bounds"], "transition": "flyToBounds"}, streets[step]["name"]
 
+    app.clientside_callback(
+        "function(n, tz) { return window.dash_clientside.gisapp.clock(n, tz); }",
+        Output("screen-clock", "children"), Input("screen-clock-tick", "n_intervals"), State("screen-tz", "data"),
+    )
 
-clientside_callback(
-    "function(n, tz) { return window.dash_clientside.gisapp.clock(n, tz); }",
-    Output("screen-clock", "children"), Input("screen-clock-tick", "n_intervals"), State("screen-tz", "data"),
-)
-
-clientside_callback(
-    "function(s, on) { return window.dash_clientside.gisapp.beep(s, on); }",
-    Output("screen-beeped", "data"), Input("live-state", "data"), State("screen-sound", "data"),
-    prevent_initial_call=True,
-)
+    app.clientside_callback(
+        "function(s, on) { return window.dash_clientside.gisapp.beep(s, on); }",
+        Output("screen-beeped", "data"), Input("live-state", "data"), State("screen-sound", "data"),
+        prevent_initial_call=True,
+    )

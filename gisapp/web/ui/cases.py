@@ -8,19 +8,28 @@ import dash
 import dash_ag_grid as dag
 import dash_leaflet as dl
 import sqlalchemy as sa
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 
 from gisapp.cases import attachments, workflow
+from gisapp.cases.read import case_outline, categories, departments, get_report, list_reports
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.core.schema import LEVELS, STATUSES
-from gisapp.cases.read import get_report, list_reports
-from gisapp.web.ui.chrome import page_header
-from gisapp.web.ui.i18n import (ACTION_LABELS, GRID_LOCALE, LEVEL_LABELS, STATUS_LABELS, TASK_LABELS, category_label,
-                    in_chinese, label, local_time)
 
-dash.register_page(__name__, path="/cases", name="Cases", order=2)
+from .chrome import page_header
+from .i18n import (
+    ACTION_LABELS,
+    GRID_LOCALE,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    TASK_LABELS,
+    category_label,
+    in_chinese,
+    label,
+    local_time,
+)
+
 LIST_LIMIT = 500
 
 
@@ -46,8 +55,7 @@ def _rows(items: list[dict]) -> list[dict]:
 def layout(area: str | None = None, incident: str | None = None, **_query):
     """?area=CODE and ?incident=ID (the map panel's links) open the console filtered to them."""
     with begin() as conn:
-        departments = conn.execute(sa.text("SELECT code, name_zh, name_en FROM department ORDER BY code")).all()
-        categories = conn.execute(sa.text("SELECT code, name_zh, name_en FROM category ORDER BY sort")).all()
+        department_list, category_list = departments(conn), categories(conn)
     zh = in_chinese()
     return html.Div([
         page_header(_("Cases")),
@@ -55,7 +63,8 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
             dcc.Dropdown(id="cases-status", multi=True, placeholder=_("Status"),
                          options=[{"label": label(STATUS_LABELS, s), "value": s} for s in STATUSES]),
             dcc.Dropdown(id="cases-category", placeholder=_("Category"),
-                         options=[{"label": c.name_zh if zh else c.name_en, "value": c.code} for c in categories]),
+                         options=[{"label": c["name_zh" if zh else "name_en"], "value": c["code"]}
+                                  for c in category_list]),
             dcc.Dropdown(id="cases-level", placeholder=_("Owner level"),
                          options=[{"label": label(LEVEL_LABELS, lv), "value": lv} for lv in LEVELS]),
             dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True, value=(area or "")[:200]),
@@ -88,8 +97,8 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
                                         id="case-upload-label"), id="case-upload", className="upload"),
                     html.Div(id="case-actions", className="actions"),
                     html.Div([dcc.Dropdown(id="case-department", placeholder=_("Department"),
-                                           options=[{"label": d.name_zh if zh else d.name_en, "value": d.code}
-                                                    for d in departments]),
+                                           options=[{"label": d["name_zh" if zh else "name_en"], "value": d["code"]}
+                                                    for d in department_list]),
                               html.Button(_("Call department"), id="case-callout", n_clicks=0)], className="row"),
                     html.Div(id="case-message", role="status"),
                 ], id="case-controls", className="panel"),
@@ -99,27 +108,6 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
         # A slow fallback; live updates from the database's NOTIFY come with the situation map.
         dcc.Interval(id="cases-poll", interval=30_000),
     ], className="page")
-
-
-@callback(Output("cases-grid", "rowData"), Output("cases-count", "children"),
-          Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
-          Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
-          Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
-          Input("cases-poll", "n_intervals"))
-def load_rows(status, category, level, area, since, until, text, overdue, _refresh, _poll):
-    until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
-    with begin() as conn:
-        total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
-                                    since=since[:10] if since else None, until=until, text=text or None,
-                                    overdue=True if overdue else None, limit=LIST_LIMIT)
-    shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
-        "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
-    return _rows(items), shown
-
-
-@callback(Output("case-selected", "data"), Input("cases-grid", "selectedRows"), prevent_initial_call=True)
-def select(rows):
-    return rows[0]["id"] if rows else None
 
 
 def _timeline(events: list[dict]) -> html.Ol:
@@ -146,39 +134,11 @@ def _case_map(layers: list, centre: list[float]) -> dl.Map:
 def _tasks(tasks: list[dict]) -> html.Ul:
     zh = in_chinese()
     return html.Ul([html.Li([f"{t['name_zh'] if zh else t['name_en']}: ", html.B(label(TASK_LABELS, t["status"])),
-                             *[html.Button(label(TASK_LABELS, nxt), id={"type": "case-task", "task": t["id"], "to": nxt},
+                             *[html.Button(label(TASK_LABELS, nxt),
+                                           id={"type": "case-task", "task": t["id"], "to": nxt},
                                            n_clicks=0, className="task")
                                for nxt in {"called": ["arrived"], "arrived": ["done"]}.get(t["status"], [])]])
                     for t in tasks], className="tasks")
-
-
-@callback(Output("case-detail", "children"), Output("case-actions", "children"), Output("case-version", "data"),
-          Output("case-map-box", "children"), Output("case-tasks", "children"),
-          Input("case-selected", "data"), Input("case-refresh", "data"))
-def show(case_id, _refresh):
-    if not case_id:
-        return html.P(_("Choose a case in the table."), className="hint"), [], None, no_update, None
-    with begin() as conn:
-        case = get_report(conn, case_id)
-        events = workflow.timeline(conn, case_id)
-        actions = workflow.allowed_actions(conn, case_id)
-        outline = conn.scalar(sa.text("""SELECT ST_AsGeoJSON(a.geom)::json FROM incident i
-                                         JOIN area a ON a.id = coalesce(i.micro_grid_id, i.grid_id) WHERE i.id = :i"""),
-                              {"i": case_id})
-    chain = case["assignment"] or {}
-    place = " › ".join(chain[lv]["name"] for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv))
-    detail = html.Div([
-        html.H3(_("Case %(id)s", id=case_id), id="case-title"),
-        html.P([html.B(label(STATUS_LABELS, case["status"]), id="case-status"), f" · v{case['version']} · ",
-                place or _("Unlocated: click the map to place it")]),
-        html.P(case["description"]),
-        _timeline(events),
-    ])
-    buttons = [html.Button(label(ACTION_LABELS, a), id={"type": "case-action", "action": a}, n_clicks=0,
-                           className=f"action action-{a}") for a in actions]
-    layers = _map_layers(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None)
-    centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
-    return detail, buttons, case["version"], _case_map(layers, centre), _tasks(case["department_tasks"])
 
 
 def _run(fn) -> tuple[str, bool]:
@@ -192,41 +152,89 @@ def _run(fn) -> tuple[str, bool]:
     return _("Done."), True
 
 
-@callback(Output("case-upload-label", "children"), Input("case-upload", "filename"), prevent_initial_call=True)
-def show_upload(filename):
-    return f"📎 {filename}" if filename else _("Attach a photo (JPEG, PNG, WebP or PDF) to the next action")
+def register(app) -> None:
+    """The page and its callbacks, on this app."""
+    dash.register_page(__name__, path="/cases", name="Cases", order=2, layout=layout)
 
+    @app.callback(Output("cases-grid", "rowData"), Output("cases-count", "children"),
+                  Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
+                  Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
+                  Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
+                  Input("cases-poll", "n_intervals"))
+    def load_rows(status, category, level, area, since, until, text, overdue, _refresh, _poll):
+        until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
+        with begin() as conn:
+            total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
+                                        since=since[:10] if since else None, until=until, text=text or None,
+                                        overdue=True if overdue else None, limit=LIST_LIMIT)
+        shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
+            "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
+        return _rows(items), shown
 
-@callback(Output("case-message", "children"), Output("case-refresh", "data"), Output("case-upload", "contents"),
-          Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
-          Input({"type": "case-task", "task": ALL, "to": ALL}, "n_clicks"), Input("case-map", "clickData"),
-          State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
-          State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
-          State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
-          State("case-refresh", "data"), prevent_initial_call=True)
-def perform(_clicks, _callout, _task_clicks, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
-            department, upload, upload_name, refresh):
-    trigger = ctx.triggered_id
-    if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
-        return no_update, no_update, no_update
-    if not (actor or "").strip():
-        return _("Enter your name first."), no_update, no_update
-    try:
-        files = attachments.decode([{"filename": upload_name, "data": upload}] if upload else None)
-    except ApiError as exc:
-        return exc.errors[0][1], no_update, no_update
-    if trigger == "case-callout":
-        message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
-    elif isinstance(trigger, dict) and trigger.get("type") == "case-task":
-        message, ok = _run(lambda c: workflow.update_task(c, trigger["task"], trigger["to"], actor, note or ""))
-    elif trigger == "case-map":
-        latlng = (map_click or {}).get("latlng") or {}
-        message, ok = _run(lambda c: workflow.place(c, case_id, latlng["lng"], latlng["lat"], actor))
-    else:
-        action = trigger["action"]
-        message, ok = _run(lambda c: workflow.transition(
-            c, case_id, action, actor, note or "", version, satisfaction if action == "evaluate" else None,
-            int(duplicate_of) if action == "merge" and duplicate_of else None, files))
-    if not ok:
-        return message, no_update, no_update
-    return message, (refresh or 0) + 1, None
+    @app.callback(Output("case-selected", "data"), Input("cases-grid", "selectedRows"), prevent_initial_call=True)
+    def select(rows):
+        return rows[0]["id"] if rows else None
+
+    @app.callback(Output("case-detail", "children"), Output("case-actions", "children"), Output("case-version", "data"),
+                  Output("case-map-box", "children"), Output("case-tasks", "children"),
+                  Input("case-selected", "data"), Input("case-refresh", "data"))
+    def show(case_id, _refresh):
+        if not case_id:
+            return html.P(_("Choose a case in the table."), className="hint"), [], None, no_update, None
+        with begin() as conn:
+            case = get_report(conn, case_id)
+            events = workflow.timeline(conn, case_id)
+            actions = workflow.allowed_actions(conn, case_id)
+            outline = case_outline(conn, case_id)
+        chain = case["assignment"] or {}
+        place = " › ".join(chain[lv]["name"] for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv))
+        detail = html.Div([
+            html.H3(_("Case %(id)s", id=case_id), id="case-title"),
+            html.P([html.B(label(STATUS_LABELS, case["status"]), id="case-status"), f" · v{case['version']} · ",
+                    place or _("Unlocated: click the map to place it")]),
+            html.P(case["description"]),
+            _timeline(events),
+        ])
+        buttons = [html.Button(label(ACTION_LABELS, a), id={"type": "case-action", "action": a}, n_clicks=0,
+                               className=f"action action-{a}") for a in actions]
+        layers = _map_layers(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None)
+        centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
+        return detail, buttons, case["version"], _case_map(layers, centre), _tasks(case["department_tasks"])
+
+    @app.callback(Output("case-upload-label", "children"), Input("case-upload", "filename"), prevent_initial_call=True)
+    def show_upload(filename):
+        return f"📎 {filename}" if filename else _("Attach a photo (JPEG, PNG, WebP or PDF) to the next action")
+
+    @app.callback(Output("case-message", "children"), Output("case-refresh", "data"), Output("case-upload", "contents"),
+                  Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
+                  Input({"type": "case-task", "task": ALL, "to": ALL}, "n_clicks"), Input("case-map", "clickData"),
+                  State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
+                  State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
+                  State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
+                  State("case-refresh", "data"), prevent_initial_call=True)
+    def perform(_clicks, _callout, _task_clicks, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
+                department, upload, upload_name, refresh):
+        trigger = ctx.triggered_id
+        if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update, no_update
+        if not (actor or "").strip():
+            return _("Enter your name first."), no_update, no_update
+        try:
+            files = attachments.decode([{"filename": upload_name, "data": upload}] if upload else None)
+        except ApiError as exc:
+            return exc.errors[0][1], no_update, no_update
+        if trigger == "case-callout":
+            message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
+        elif isinstance(trigger, dict) and trigger.get("type") == "case-task":
+            message, ok = _run(lambda c: workflow.update_task(c, trigger["task"], trigger["to"], actor, note or ""))
+        elif trigger == "case-map":
+            latlng = (map_click or {}).get("latlng") or {}
+            message, ok = _run(lambda c: workflow.place(c, case_id, latlng["lng"], latlng["lat"], actor))
+        else:
+            action = trigger["action"]
+            message, ok = _run(lambda c: workflow.transition(
+                c, case_id, action, actor, note or "", version, satisfaction if action == "evaluate" else None,
+                int(duplicate_of) if action == "merge" and duplicate_of else None, files))
+        if not ok:
+            return message, no_update, no_update
+        return message, (refresh or 0) + 1, None

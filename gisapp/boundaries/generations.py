@@ -1,0 +1,50 @@
+"""Boundary generations (MapIt's Generation): which one is active, drafts to import into, activation.
+
+Activation happens in the database (gisapp_activate_generation), so every writer re-assigns the same way.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .problems import ImportProblem
+
+
+def active_generation(conn: Connection) -> int | None:
+    return conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+
+
+def state(conn: Connection, number: int) -> str | None:
+    """draft, active or retired; None when there is no such generation."""
+    return conn.scalar(sa.text("SELECT state FROM generation WHERE id = :n"), {"n": number})
+
+
+def target_generation(conn: Connection, number: int | None) -> tuple[int, bool]:
+    """The generation to import into: the one named, else the newest draft, else a new draft."""
+    if number is None:
+        number = conn.scalar(sa.text("SELECT max(id) FROM generation WHERE state = 'draft'"))
+        if number is None:
+            number = conn.scalar(sa.text("SELECT coalesce(max(id), 0) + 1 FROM generation"))
+    created = conn.execute(sa.text(
+        "INSERT INTO generation (id, description) VALUES (:n, 'imported') ON CONFLICT DO NOTHING"),
+        {"n": number}).rowcount == 1
+    found = state(conn, number)
+    if found != "draft":
+        # Areas added to a live generation would change new assignments but not existing ones.
+        raise ImportProblem([f"generation {number} is {found}; import into a draft generation, "
+                             f"then `gisapp generations activate`"])
+    return number, created
+
+
+def activate(conn: Connection, generation: int) -> int:
+    """Make a generation the active one; returns how many open incidents were re-assigned."""
+    return conn.scalar(sa.text("SELECT gisapp_activate_generation(:g)"), {"g": generation})
+
+
+def generations(conn: Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(sa.text("""
+        SELECT g.id, g.state, g.description, g.created_at, g.activated_at,
+               count(a.id) AS areas, string_agg(DISTINCT a.level::text, ',') AS levels
+        FROM generation g LEFT JOIN area a ON a.generation_id = g.id
+        GROUP BY g.id ORDER BY g.id""")).mappings()]

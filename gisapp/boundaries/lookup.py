@@ -1,0 +1,87 @@
+"""Reading areas back: the chain at a point (like MapIt's /point), one area with its chain, the area list.
+
+The chain at a point comes from gisapp_assign, the function the report trigger uses, so a lookup and
+a report at the same point always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gisapp.core.schema import LEVELS
+
+# Finest level first, as reports and lookups show a chain.
+CHAIN_LEVELS = tuple(reversed(LEVELS))
+
+_LEVEL_COLS = ", ".join(f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
+_LEVEL_JOINS = " ".join(f"LEFT JOIN area a_{lv} ON a_{lv}.id = hit.{lv}_id" for lv in CHAIN_LEVELS)
+_AT_POINT = sa.text(f"""
+    WITH pt AS (SELECT gisapp_to_wgs84(:lon, :lat, :crs) AS geom),
+    hit AS (SELECT a.* FROM pt, gisapp_assign(pt.geom, NULL) a)
+    SELECT ST_X(pt.geom) AS lon, ST_Y(pt.geom) AS lat, hit.*, {_LEVEL_COLS}
+    FROM pt CROSS JOIN hit {_LEVEL_JOINS}""")
+_PEOPLE = sa.text("""
+    SELECT level::text AS level, code, name, population, households, responsible_name, responsible_phone
+    FROM area WHERE id = ANY(:ids) ORDER BY area.level""")
+
+
+def assignment_of(row: Any) -> dict | None:
+    """{micro_grid: {code, name}, grid: …} from a row with <level>_code/_name, or None if unlocated."""
+    chain = {}
+    for lv in CHAIN_LEVELS:
+        code = row[f"{lv}_code"]
+        chain[lv] = {"code": code, "name": row[f"{lv}_name"]} if code is not None else None
+    return chain if any(chain.values()) else None
+
+
+def chain_at(conn: Connection, lon: float, lat: float, crs: str = "wgs84") -> dict:
+    """The areas a report at this point would get, with their people, by the assignment rule."""
+    hit = conn.execute(_AT_POINT, {"lon": lon, "lat": lat, "crs": crs}).mappings().one()
+    ids = [hit[f"{lv}_id"] for lv in CHAIN_LEVELS if hit[f"{lv}_id"] is not None]
+    return {
+        "lon": hit["lon"], "lat": hit["lat"], "crs": crs, "generation": hit["generation_id"],
+        "snapped": hit["snapped_m"] is not None,
+        "snapped_m": None if hit["snapped_m"] is None else round(hit["snapped_m"], 2),
+        "assignment": assignment_of(hit),
+        "areas": [dict(r) for r in conn.execute(_PEOPLE, {"ids": ids}).mappings()],
+    }
+
+
+def area_details(conn: Connection, code: str) -> dict | None:
+    """One area of the active generation: its people, its chain upwards and its open cases."""
+    row = conn.execute(sa.text("""
+        SELECT a.id, a.code, a.name, a.level::text AS level, a.population, a.households, a.responsible_name,
+               a.responsible_phone, round(a.area_m2) AS area_m2,
+               (WITH RECURSIVE up AS (
+                    SELECT a.parent_id AS id
+                    UNION ALL
+                    SELECT p.parent_id FROM area p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
+                SELECT json_agg(json_build_object('name', p.name, 'code', p.code) ORDER BY p.level)
+                FROM up JOIN area p ON p.id = up.id) AS chain,
+               (SELECT count(*) FROM incident i
+                WHERE a.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
+                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
+        FROM area a WHERE a.generation_id = gisapp_active_generation() AND a.code = :code"""),
+        {"code": code}).mappings().first()
+    return dict(row) if row else None
+
+
+def list_areas(conn: Connection, generation: int | None = None, level: str | None = None) -> list[dict]:
+    """Areas without geometry, for tables: the active generation unless one is named."""
+    return [dict(r) for r in conn.execute(sa.text("""
+        WITH open_counts AS (
+            SELECT u.area_id, count(*) AS n
+            FROM incident i,
+                 unnest(ARRAY[i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id]) u(area_id)
+            WHERE i.status NOT IN ('closed', 'evaluated', 'cancelled') AND u.area_id IS NOT NULL
+            GROUP BY u.area_id)
+        SELECT a.id, a.level::text AS level, a.code, a.name, p.code AS parent_code,
+               a.population, a.households, a.responsible_name, a.responsible_phone,
+               round(a.area_m2) AS area_m2, coalesce(o.n, 0) AS open_incidents
+        FROM area a LEFT JOIN area p ON p.id = a.parent_id LEFT JOIN open_counts o ON o.area_id = a.id
+        WHERE a.generation_id = coalesce(:g, gisapp_active_generation())
+          AND (CAST(:l AS text) IS NULL OR a.level::text = :l)
+        ORDER BY a.level, a.code"""), {"g": generation, "l": level}).mappings()]
