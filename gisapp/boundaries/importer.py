@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy.engine import Connection
 
-from gisapp.core.schema import LEVELS
+from gisapp.core.vocabulary import LEVEL_CODES
 
 from .generations import target_generation
 from .problems import ImportProblem
@@ -94,8 +94,8 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
                  households_field: str | None = None, responsible_field: str | None = None,
                  phone_field: str | None = None, generation: int | None = None,
                  make_valid: bool = False) -> AreaImport:
-    if level not in LEVELS:
-        raise ImportProblem([f"level must be one of {', '.join(LEVELS)}"])
+    if level not in LEVEL_CODES:
+        raise ImportProblem([f"level must be one of {', '.join(LEVEL_CODES)}"])
     optional = {"parent": parent_field, "population": population_field, "households": households_field,
                 "responsible_name": responsible_field, "responsible_phone": phone_field}
     frame, fixed = read_area_file(path, code_field, name_field, optional, make_valid)

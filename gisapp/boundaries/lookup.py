@@ -11,13 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gisapp.core.schema import LEVELS
-
-# Finest level first, as reports and lookups show a chain.
-CHAIN_LEVELS = tuple(reversed(LEVELS))
+from gisapp.core.vocabulary import CHAIN_LEVELS, level_column
 
 _LEVEL_COLS = ", ".join(f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
-_LEVEL_JOINS = " ".join(f"LEFT JOIN area a_{lv} ON a_{lv}.id = hit.{lv}_id" for lv in CHAIN_LEVELS)
+_LEVEL_JOINS = " ".join(f"LEFT JOIN area a_{lv} ON a_{lv}.id = hit.{level_column(lv)}" for lv in CHAIN_LEVELS)
 _AT_POINT = sa.text(f"""
     WITH pt AS (SELECT gisapp_to_wgs84(:lon, :lat, :crs) AS geom),
     hit AS (SELECT a.* FROM pt, gisapp_assign(pt.geom, NULL) a)
@@ -40,7 +37,7 @@ def assignment_of(row: Any) -> dict | None:
 def chain_at(conn: Connection, lon: float, lat: float, crs: str = "wgs84") -> dict:
     """The areas a report at this point would get, with their people, by the assignment rule."""
     hit = conn.execute(_AT_POINT, {"lon": lon, "lat": lat, "crs": crs}).mappings().one()
-    ids = [hit[f"{lv}_id"] for lv in CHAIN_LEVELS if hit[f"{lv}_id"] is not None]
+    ids = [hit[level_column(lv)] for lv in CHAIN_LEVELS if hit[level_column(lv)] is not None]
     return {
         "lon": hit["lon"], "lat": hit["lat"], "crs": crs, "generation": hit["generation_id"],
         "snapped": hit["snapped_m"] is not None,
@@ -61,9 +58,8 @@ def area_details(conn: Connection, code: str) -> dict | None:
                     SELECT p.parent_id FROM area p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
                 SELECT json_agg(json_build_object('name', p.name, 'code', p.code) ORDER BY p.level)
                 FROM up JOIN area p ON p.id = up.id) AS chain,
-               (SELECT count(*) FROM incident i
-                WHERE a.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
-                  AND i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents
+               (SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status
+                WHERE s.open AND a.id = ANY(gisapp_chain_ids(i))) AS open_incidents
         FROM area a WHERE a.generation_id = gisapp_active_generation() AND a.code = :code"""),
         {"code": code}).mappings().first()
     return dict(row) if row else None
@@ -74,9 +70,8 @@ def list_areas(conn: Connection, generation: int | None = None, level: str | Non
     return [dict(r) for r in conn.execute(sa.text("""
         WITH open_counts AS (
             SELECT u.area_id, count(*) AS n
-            FROM incident i,
-                 unnest(ARRAY[i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id]) u(area_id)
-            WHERE i.status NOT IN ('closed', 'evaluated', 'cancelled') AND u.area_id IS NOT NULL
+            FROM incident i JOIN case_status s ON s.code = i.status, unnest(gisapp_chain_ids(i)) u(area_id)
+            WHERE s.open AND u.area_id IS NOT NULL
             GROUP BY u.area_id)
         SELECT a.id, a.level::text AS level, a.code, a.name, p.code AS parent_code,
                a.population, a.households, a.responsible_name, a.responsible_phone,

@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gisapp.boundaries.lookup import CHAIN_LEVELS, assignment_of
+from gisapp.boundaries.lookup import assignment_of
+from gisapp.core.vocabulary import CHAIN_LEVELS, level_column
 
 _LEVEL_JOINS = "\n".join(
-    f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{lv}_id" for lv in CHAIN_LEVELS)
+    f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{level_column(lv)}" for lv in CHAIN_LEVELS)
 _LEVEL_COLS = ",\n".join(
     f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
 
@@ -73,11 +74,11 @@ def report_dict(row: Any, base_url: str = "") -> dict:
     }
 
 
-_LOCAL_DAY = "CAST(:{} AS date)::timestamp AT TIME ZONE gisapp_setting('timezone', 'UTC')"
+_LOCAL_DAY = "gisapp_day_start(CAST(:{} AS date))"
 _FILTERS = {
     "status": "i.status = ANY(:status)",
     "area": "(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
-            "IN (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id)",
+            "= ANY(gisapp_chain_ids(i))",
     "category": "i.category = :category",
     "level": "i.owner_level::text = :level",
     "since": "i.reported_at >= " + _LOCAL_DAY.format("since"),
@@ -150,7 +151,7 @@ def case_outline(conn: Connection, incident_id: int) -> dict | None:
     """The GeoJSON geometry of the area that owns a case now (its leaf area), for a case's mini map."""
     return conn.scalar(sa.text("""
         SELECT ST_AsGeoJSON(a.geom)::json FROM incident i
-        JOIN area a ON a.id = coalesce(i.micro_grid_id, i.grid_id) WHERE i.id = :i"""), {"i": incident_id})
+        JOIN area a ON a.id = gisapp_leaf_id(i) WHERE i.id = :i"""), {"i": incident_id})
 
 
 def departments(conn: Connection) -> list[dict]:

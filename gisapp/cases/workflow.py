@@ -17,11 +17,6 @@ from gisapp.core.errors import ApiError
 
 from . import attachments
 
-ACTIONS = ("accept", "start", "feedback", "verify", "reject", "close", "evaluate", "reopen", "cancel",
-           "escalate", "deescalate", "merge", "keep")
-SATISFACTION = ("satisfied", "basically", "unsatisfied")
-TASK_STATES = ("arrived", "done")
-
 
 @contextmanager
 def database_rules() -> Iterator[None]:

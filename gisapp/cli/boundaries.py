@@ -11,8 +11,8 @@ from gisapp.boundaries import checks, importer, lookup
 from gisapp.boundaries import generations as generations_mod
 from gisapp.boundaries.problems import ImportProblem
 from gisapp.core.db import connect
-from gisapp.core.schema import LEVELS
 from gisapp.core.settings import get_settings
+from gisapp.core.vocabulary import LEVEL_CODES
 
 from .transaction import COMMIT_HELP, fail, transaction
 
@@ -24,7 +24,7 @@ def areas_group() -> None:
 
 @areas_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--level", required=True, type=click.Choice(LEVELS))
+@click.option("--level", required=True, type=click.Choice(LEVEL_CODES))
 @click.option("--code-field", required=True)
 @click.option("--name-field", required=True)
 @click.option("--parent-field", help="Field holding the parent's code; without it the parent is found spatially.")
@@ -87,7 +87,7 @@ def areas_check(generation: int | None) -> None:
 
 
 @areas_group.command("list")
-@click.option("--level", type=click.Choice(LEVELS))
+@click.option("--level", type=click.Choice(LEVEL_CODES))
 @click.option("--generation", type=int)
 def areas_list(level: str | None, generation: int | None) -> None:
     """Areas of the active generation (or --generation), one a line."""

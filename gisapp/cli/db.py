@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from gisapp.core import migrate
+from gisapp.core import migrate, vocabulary
+from gisapp.core.db import connect
 from gisapp.core.settings import get_settings
+
+GENERATED = Path(vocabulary.__file__).with_name("vocabulary_generated.py")
 
 
 @click.group()
@@ -19,3 +24,16 @@ def db_upgrade() -> None:
     before, after, days = migrate.upgrade(get_settings().database_url, get_settings())
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
                + (f"; working calendar: {days} days" if days else ""))
+
+
+@db.command("vocabulary")
+@click.option("--write", is_flag=True, help="Replace gisapp/core/vocabulary_generated.py instead of printing it.")
+def db_vocabulary(write: bool) -> None:
+    """The Python copy of the vocabulary tables (statuses, actions, levels …), as the database has them."""
+    with connect() as conn:
+        text = vocabulary.render(conn)
+    if not write:
+        click.echo(text, nl=False)
+        return
+    GENERATED.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {GENERATED}", err=True)

@@ -1,4 +1,11 @@
-"""Run alembic from inside the package, so `gisapp db upgrade` needs no alembic.ini."""
+"""Bring a database to the current schema: frozen alembic revisions, then the repeatable SQL files.
+
+Revisions (migrations/versions) hold tables and data and never change once released. Functions,
+views and triggers live in sql/*.sql and are re-applied, in file order, on every upgrade: every
+trigger and view of ours is dropped and made again, every function is replaced, and a gisapp_
+function that no file defines any more is dropped. So a database upgraded from any revision and a
+fresh one end up the same (tests/core/test_migrate.py builds both and compares them).
+"""
 
 from __future__ import annotations
 
@@ -8,30 +15,78 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
 
 from .db import ensure_database, get_engine
 from .settings import Settings
 from .workdays import sync_calendar
 
-HERE = Path(__file__).resolve().parent / "migrations"
+HERE = Path(__file__).resolve().parent
+REVISIONS = HERE / "migrations"
+REPEATABLE = HERE / "sql"
+
+# Objects of ours, never those an extension (PostGIS) brings.
+_OURS = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
+_TRIGGERS = sa.text(f"""
+    SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass)
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace AND {_OURS.format(oid="t.oid")}""")
+_VIEWS = sa.text(f"""
+    SELECT format('DROP VIEW IF EXISTS %s CASCADE', c.oid::regclass)
+    FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace
+      AND {_OURS.format(oid="c.oid")}""")
+_STALE_FUNCTIONS = sa.text(f"""
+    SELECT format('DROP FUNCTION %s', p.oid::regprocedure)
+    FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'gisapp\\_%'
+      AND p.xmin <> pg_current_xact_id()::xid AND {_OURS.format(oid="p.oid")}""")
 
 
-def _config() -> Config:
+def _config(conn: Connection) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("script_location", str(REVISIONS))
+    cfg.attributes["connection"] = conn
     return cfg
 
 
-def upgrade(url: str, settings: Settings) -> tuple[str | None, str, int]:
-    """Create the database if needed, migrate it, and write the settings and calendar that
-    triggers read. Returns (revision before, revision after, calendar days written)."""
+def revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _run(conn: Connection, sql: str) -> None:
+    """SQL as written (several statements, % signs and all), on the connection's own transaction."""
+    with conn.connection.dbapi_connection.cursor() as cur:
+        cur.execute(sql)
+
+
+def apply_repeatable(conn: Connection) -> list[str]:
+    """Re-create every function, view and trigger from sql/*.sql; returns the files applied."""
+    _run(conn, "SET LOCAL check_function_bodies = off")   # a file may name a function of a later file
+    for query in (_TRIGGERS, _VIEWS):
+        for (statement,) in conn.execute(query).all():
+            _run(conn, statement)
+    files = sorted(REPEATABLE.glob("*.sql"))
+    for path in files:
+        _run(conn, path.read_text(encoding="utf-8"))
+    for (statement,) in conn.execute(_STALE_FUNCTIONS).all():
+        _run(conn, statement)
+    _run(conn, "SET LOCAL check_function_bodies = on")
+    return [p.name for p in files]
+
+
+def upgrade(url: str, settings: Settings, to: str = "head") -> tuple[str | None, str, int]:
+    """Create the database if needed, migrate it, and write the settings and calendar that triggers
+    read. Returns (revision before, revision after, calendar days written).
+
+    `to` other than head stops at that frozen revision without the repeatable files (the upgrade
+    test builds old databases this way)."""
     ensure_database(url)
-    cfg = _config()
     with get_engine(url).begin() as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        after = MigrationContext.configure(conn).get_current_revision()
+        before = revision(conn)
+        command.upgrade(_config(conn), to)
+        after = revision(conn)
+        if to != "head":
+            return before, after, 0
+        apply_repeatable(conn)
         conn.execute(sa.text("INSERT INTO app_setting VALUES (:k, :v) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
                      [{"k": "snap_metres", "v": str(settings.snap_metres)},

@@ -1,4 +1,4 @@
-"""GeoAlchemy2 tables mirroring migrations/sql; tests/test_schema.py fails if the two drift."""
+"""GeoAlchemy2 tables mirroring the migrated schema; tests/core/test_schema.py fails if the two drift."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ENUM, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-LEVELS = ("district", "street", "community", "grid", "micro_grid")
+from .vocabulary import LEVEL_CODES
+
 SOURCES = ("app", "qr", "hotline", "patrol", "camera", "open311")
 CRSES = ("wgs84", "gcj02", "bd09")
-STATUSES = ("reported", "unlocated", "assigned", "accepted", "in_progress", "feedback",
-            "verified", "closed", "evaluated", "reopened", "cancelled")
 
-area_level = ENUM(*LEVELS, name="area_level", create_type=False)
+area_level = ENUM(*LEVEL_CODES, name="area_level", create_type=False)
 
 
 def _geom(kind: str) -> Geometry:
@@ -123,7 +122,7 @@ class Incident(Base):
     reported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
-    status: Mapped[str] = mapped_column(sa.Text, server_default="reported")
+    status: Mapped[str] = mapped_column(sa.ForeignKey("case_status.code"), server_default="reported")
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
     generation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("generation.id"))
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
@@ -133,7 +132,7 @@ class Incident(Base):
     micro_grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     snapped_m: Mapped[float | None] = mapped_column(sa.Float)
     owner_level: Mapped[str | None] = mapped_column(area_level)
-    satisfaction: Mapped[str | None] = mapped_column(sa.Text)
+    satisfaction: Mapped[str | None] = mapped_column(sa.ForeignKey("satisfaction.code"))
     duplicate_of: Mapped[int | None] = mapped_column(sa.ForeignKey("incident.id"))
     possible_duplicate_of: Mapped[int | None] = mapped_column(sa.ForeignKey("incident.id"))
     accept_due: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -147,7 +146,7 @@ class IncidentEvent(Base):
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incident.id"))
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
     actor: Mapped[str] = mapped_column(sa.Text)
-    action: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.ForeignKey("case_action.code"))
     from_status: Mapped[str | None] = mapped_column(sa.Text)
     to_status: Mapped[str | None] = mapped_column(sa.Text)
     note: Mapped[str] = mapped_column(sa.Text, server_default="")
@@ -174,9 +173,55 @@ class SlaRule(Base):
 
 class Transition(Base):
     __tablename__ = "transition"
-    action: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    from_status: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    to_status: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.ForeignKey("case_action.code", name="transition_action_fkey"),
+                                        primary_key=True)
+    from_status: Mapped[str] = mapped_column(sa.ForeignKey("case_status.code", name="transition_from_fkey"),
+                                             primary_key=True)
+    to_status: Mapped[str] = mapped_column(sa.ForeignKey("case_status.code", name="transition_to_fkey"))
+
+
+class CaseStatus(Base):
+    """One row per status, with what it means (revision 0004); core.vocabulary mirrors it."""
+    __tablename__ = "case_status"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    open: Mapped[bool] = mapped_column(sa.Boolean)
+    closed: Mapped[bool] = mapped_column(sa.Boolean)
+    intake: Mapped[bool] = mapped_column(sa.Boolean)
+    working: Mapped[bool] = mapped_column(sa.Boolean)
+    stage: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class CaseAction(Base):
+    __tablename__ = "case_action"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    by_transition: Mapped[bool] = mapped_column(sa.Boolean)
+    needs_note: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+
+
+class Satisfaction(Base):
+    __tablename__ = "satisfaction"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    satisfied: Mapped[bool] = mapped_column(sa.Boolean)
+
+
+class TaskStatus(Base):
+    __tablename__ = "task_status"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    next: Mapped[str | None] = mapped_column(sa.ForeignKey("task_status.code"))
+
+
+class AreaLevelLabel(Base):
+    __tablename__ = "area_level_label"
+    level: Mapped[str] = mapped_column(area_level, primary_key=True)
+    label: Mapped[str] = mapped_column(sa.Text)
 
 
 class Department(Base):
@@ -191,7 +236,7 @@ class DepartmentTask(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incident.id"), index=True)
     department: Mapped[str] = mapped_column(sa.ForeignKey("department.code"))
-    status: Mapped[str] = mapped_column(sa.Text, server_default="called")
+    status: Mapped[str] = mapped_column(sa.ForeignKey("task_status.code"), server_default="called")
     called_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     arrived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from gisapp.boundaries.generations import activate
 from gisapp.boundaries.importer import import_areas
 from gisapp.cases.workflow import transition
-from gisapp.core.schema import LEVELS
+from gisapp.core.vocabulary import LEVEL_CODES
 from gisapp.map.basemap import import_basemap
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
@@ -28,7 +28,7 @@ def demo_dir() -> Path:
 
 
 def load_areas(conn: Connection, folder: Path, generation: int = 1) -> Iterator[str]:
-    for level in LEVELS:
+    for level in LEVEL_CODES:
         result = import_areas(
             conn, folder / f"areas_{level}.geojson", level, "code", "name",
             parent_field=None if level == "district" else "parent_code",

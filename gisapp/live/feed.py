@@ -30,8 +30,7 @@ EVENT_SELECT = """
     FROM incident_event e
     JOIN incident i ON i.id = e.incident_id
     JOIN category c ON c.code = i.category
-    LEFT JOIN area own ON own.id = coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id,
-                                            i.district_id)"""
+    LEFT JOIN area own ON own.id = gisapp_leaf_id(i)"""
 
 
 def _row(row) -> dict:

@@ -1,30 +1,26 @@
 """The numbers on the command-centre big screen, in one place.
 
-`TILES` names each tile and where its value comes from: counts of today (local days in the
-`timezone` setting) or the closed-loop KPIs of gisapp.kpis over the last 30 days. Swapping a
+`TILES` names each tile and where its value comes from: counts of today (local days, see
+core/localtime.py) or the closed-loop KPIs of metrics.kpis over the last 30 days. Swapping a
 formula means editing one entry here; the screen only renders what `tiles()` returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gisapp.core.localtime import RECENT_DAYS, last_days
+
 from . import kpis
 from .assessment import rank, score
-
-WINDOW_DAYS = 30
 
 
 def N_(message: str) -> str:
     """Marks a msgid for pybabel; the screen translates it (this module has no request locale)."""
     return message
-
-OPEN = "status NOT IN ('closed', 'evaluated', 'cancelled')"
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ class Tile:
     key: str
     label: str        # an English msgid; the screen translates it
     kind: str         # count | rate | number
-    source: str       # "today": counts() below; "kpi": gisapp.kpis over the window
+    source: str       # "today": counts() below; "kpi": metrics.kpis over the last 30 days
 
 
 TILES = (
@@ -48,47 +44,40 @@ TILES = (
 )
 
 
-def local_today(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
-
-
-def counts(conn: Connection, timezone: str) -> dict[str, int]:
-    """Today's counts, with the local day's bounds computed by PostgreSQL in the given zone."""
-    row = conn.execute(sa.text(f"""
-        WITH day AS (SELECT (date_trunc('day', now() AT TIME ZONE :tz) AT TIME ZONE :tz) AS start)
+def counts(conn: Connection) -> dict[str, int]:
+    """Today's counts; the local day is the database's (core/localtime.py)."""
+    row = conn.execute(sa.text("""
+        WITH day AS (SELECT gisapp_day_start(gisapp_today()) AS start)
         SELECT (SELECT count(*) FROM incident, day WHERE reported_at >= day.start) AS reported_today,
-               (SELECT count(*) FROM incident WHERE {OPEN}) AS open,
+               (SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open) AS open,
                (SELECT count(*) FROM incident_overdue WHERE overdue) AS overdue,
                (SELECT count(DISTINCT incident_id) FROM incident_event, day
-                WHERE action = 'close' AND at >= day.start) AS closed_today"""), {"tz": timezone}).mappings().one()
+                WHERE action = 'close' AND at >= day.start) AS closed_today""")).mappings().one()
     return dict(row)
 
 
-def tiles(conn: Connection, timezone: str) -> list[dict]:
+def tiles(conn: Connection) -> list[dict]:
     """[{key, label, kind, value}] in screen order."""
-    today = local_today(timezone)
-    window = kpis.area_kpis(conn, None, today - timedelta(days=WINDOW_DAYS - 1), today + timedelta(days=1))["kpis"]
-    values = {**counts(conn, timezone), **window}
+    window = kpis.area_kpis(conn, None, *last_days(conn))["kpis"]
+    values = {**counts(conn), **window}
     return [{"key": t.key, "label": t.label, "kind": t.kind, "value": values.get(t.key)} for t in TILES]
 
 
-def trend(conn: Connection, timezone: str, days: int = WINDOW_DAYS) -> list[dict]:
+def trend(conn: Connection, days: int = RECENT_DAYS) -> list[dict]:
     """Reported and closed per local day for the last `days` days, zero days included."""
     rows = conn.execute(sa.text("""
-        WITH d AS (SELECT generate_series((now() AT TIME ZONE :tz)::date - (:days - 1),
-                                          (now() AT TIME ZONE :tz)::date, interval '1 day')::date AS day)
+        WITH d AS (SELECT generate_series(gisapp_today() - (:days - 1), gisapp_today(), interval '1 day')::date AS day)
         SELECT d.day,
-               (SELECT count(*) FROM incident i WHERE (i.reported_at AT TIME ZONE :tz)::date = d.day) AS reported,
+               (SELECT count(*) FROM incident i WHERE gisapp_local_date(i.reported_at) = d.day) AS reported,
                (SELECT count(DISTINCT e.incident_id) FROM incident_event e
-                WHERE e.action = 'close' AND (e.at AT TIME ZONE :tz)::date = d.day) AS closed
-        FROM d ORDER BY d.day"""), {"tz": timezone, "days": days}).mappings()
+                WHERE e.action = 'close' AND gisapp_local_date(e.at) = d.day) AS closed
+        FROM d ORDER BY d.day"""), {"days": days}).mappings()
     return [dict(r) for r in rows]
 
 
-def ranking(conn: Connection, timezone: str, level: str = "grid", limit: int = 10) -> list[dict]:
-    """The assessment score (gisapp.assessment) over the window, best first."""
-    today = local_today(timezone)
-    rows = kpis.level_kpis(conn, level, today - timedelta(days=WINDOW_DAYS - 1), today + timedelta(days=1))
+def ranking(conn: Connection, level: str = "grid", limit: int = 10) -> list[dict]:
+    """The assessment score (gisapp.metrics.assessment) over the last 30 days, best first."""
+    rows = kpis.level_kpis(conn, level, *last_days(conn))
     for row in rows:
         row["score"] = score(row)
     return [r for r in rank(rows) if r["score"] is not None][:limit]
@@ -104,13 +93,13 @@ def checkpoints(conn: Connection) -> dict:
 
 def alerts(conn: Connection, limit: int = 8) -> list[dict]:
     """Open cases that are overdue or urgent: today's urgent reports first, then the longest overdue."""
-    rows = conn.execute(sa.text(f"""
+    rows = conn.execute(sa.text("""
         SELECT i.id, i.urgent, coalesce(o.overdue, false) AS overdue, o.due, c.name_zh, c.name_en,
                own.name AS area_name
-        FROM incident i JOIN category c ON c.code = i.category
+        FROM incident i JOIN case_status s ON s.code = i.status JOIN category c ON c.code = i.category
         LEFT JOIN incident_overdue o ON o.id = i.id
-        LEFT JOIN area own ON own.id = coalesce(i.micro_grid_id, i.grid_id, i.community_id, i.street_id)
-        WHERE i.{OPEN} AND (i.urgent OR o.overdue)
+        LEFT JOIN area own ON own.id = gisapp_leaf_id(i)
+        WHERE s.open AND (i.urgent OR o.overdue)
         ORDER BY (i.urgent AND i.reported_at > now() - interval '24 hours') DESC,
                  CASE WHEN i.urgent AND i.reported_at > now() - interval '24 hours' THEN i.id END DESC,
                  o.overdue DESC NULLS LAST, o.due NULLS LAST, i.id DESC LIMIT :limit"""), {"limit": limit}).mappings()

@@ -1,4 +1,4 @@
-"""Colouring areas by their incidents: open cases now, or requests per 10,000 residents (30 days).
+"""Colouring areas by their cases: open cases now, or requests per 10,000 residents (last 30 local days).
 
 Values come per level in one query; class breaks are quantiles, so a district with one hot spot
 still shows differences between the others.
@@ -9,27 +9,26 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gisapp.core.localtime import RECENT_DAYS
+from gisapp.core.vocabulary import level_column
+
 MEASURES = ("open_incidents", "per_10k")
-OWNER_COLUMN = {"district": "district_id", "street": "street_id", "community": "community_id",
-                "grid": "grid_id", "micro_grid": "micro_grid_id"}
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")   # ColorBrewer YlOrRd, 5 classes
-WINDOW_DAYS = 30
 
 
 def area_values(conn: Connection, level: str) -> dict[str, dict]:
     """code → {open_incidents, per_10k} for every area of a level in the active generation."""
-    column = OWNER_COLUMN[level]   # a KeyError for anything else: never interpolated from input
+    column = level_column(level)   # a KeyError for anything else: never interpolated from input
     rows = conn.execute(sa.text(f"""
+        WITH recent AS (SELECT gisapp_day_start(gisapp_today() - (:days - 1)) AS since)
         SELECT a.code,
-               count(i.id) FILTER (WHERE i.status NOT IN ('closed', 'evaluated', 'cancelled')) AS open_incidents,
-               round((count(i.id) FILTER (WHERE i.reported_at >= now() - make_interval(days => :days))
+               count(i.id) FILTER (WHERE s.open) AS open_incidents,
+               round((count(i.id) FILTER (WHERE i.reported_at >= recent.since)
                       * 10000.0 / nullif(a.population, 0))::numeric, 1)::float8 AS per_10k
-        FROM area a
-        LEFT JOIN incident i ON i.{column} = a.id
-             AND (i.status NOT IN ('closed', 'evaluated', 'cancelled')
-                  OR i.reported_at >= now() - make_interval(days => :days))
+        FROM recent, area a
+        LEFT JOIN (incident i JOIN case_status s ON s.code = i.status) ON i.{column} = a.id
         WHERE a.generation_id = gisapp_active_generation() AND a.level = CAST(:level AS area_level)
-        GROUP BY a.code, a.population"""), {"level": level, "days": WINDOW_DAYS})
+        GROUP BY a.code, a.population"""), {"level": level, "days": RECENT_DAYS})
     return {r.code: {"open_incidents": r.open_incidents, "per_10k": r.per_10k} for r in rows}
 
 

@@ -62,8 +62,8 @@ _C = {
     "accepted_in_sla": _count("f.reached_assigned AND f.first_accept <= f.accept_due"),
     "closed": _count("f.closed"),
     "closed_in_sla": _count("f.closed AND f.first_close <= f.close_due"),
-    "evaluated": _count("f.satisfaction IS NOT NULL"),
-    "satisfied": _count("f.satisfaction IN ('satisfied', 'basically')"),
+    "evaluated": _count("f.evaluated"),
+    "satisfied": _count("f.evaluated AND f.satisfied"),
 }
 
 KPIS: tuple[Kpi, ...] = (
@@ -93,32 +93,23 @@ KPIS: tuple[Kpi, ...] = (
 # generation it was handled in; its chain is mapped to the asked generation by area code, so
 # closed history still counts after the grids are redrawn (where the codes survive).
 FACTS_SQL = """
-    SELECT i.id, i.status, i.satisfaction, i.reported_at, i.accept_due, i.close_due,
-           ch.district_id, ch.street_id, ch.community_id, ch.grid_id, ch.micro_grid_id,
-           i.status IN ('closed', 'evaluated') AS closed,
+    SELECT i.id, i.status, i.reported_at, i.accept_due, i.close_due, ch.area_ids,
+           st.closed, i.satisfaction IS NOT NULL AS evaluated, coalesce(sat.satisfied, false) AS satisfied,
            ev.reached_assigned, ev.first_accept, ev.first_close,
            coalesce(o.overdue, false) AS overdue
     FROM incident i
+    JOIN case_status st ON st.code = i.status
+    LEFT JOIN satisfaction sat ON sat.code = i.satisfaction
     CROSS JOIN LATERAL (
-        SELECT coalesce(bool_or(e.to_status NOT IN ('reported', 'unlocated', 'cancelled')), false)
-                   AS reached_assigned,
+        SELECT coalesce(bool_or(es.working), false) AS reached_assigned,
                min(e.at) FILTER (WHERE e.action = 'accept') AS first_accept,
                min(e.at) FILTER (WHERE e.action = 'close') AS first_close
-        FROM incident_event e WHERE e.incident_id = i.id) ev
-    CROSS JOIN LATERAL (
-        SELECT max(c.id) FILTER (WHERE c.level = 'district') AS district_id,
-               max(c.id) FILTER (WHERE c.level = 'street') AS street_id,
-               max(c.id) FILTER (WHERE c.level = 'community') AS community_id,
-               max(c.id) FILTER (WHERE c.level = 'grid') AS grid_id,
-               max(c.id) FILTER (WHERE c.level = 'micro_grid') AS micro_grid_id
-        FROM area h JOIN area c ON c.generation_id = :gen AND c.code = h.code AND c.level = h.level
-        WHERE h.id IN (i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)) ch
+        FROM incident_event e JOIN case_status es ON es.code = e.to_status WHERE e.incident_id = i.id) ev
+    CROSS JOIN LATERAL (SELECT array_remove(gisapp_chain_in(i, :gen), NULL) AS area_ids) ch
     JOIN incident_overdue o ON o.id = i.id
-    WHERE coalesce(ch.micro_grid_id, ch.grid_id, ch.community_id, ch.street_id, ch.district_id) IS NOT NULL
-      AND i.reported_at >= coalesce(CAST(:start AS date)::timestamp
-                                    AT TIME ZONE gisapp_setting('timezone', 'Asia/Shanghai'), '-infinity')
-      AND i.reported_at < coalesce(CAST(:end AS date)::timestamp
-                                   AT TIME ZONE gisapp_setting('timezone', 'Asia/Shanghai'), 'infinity')"""
+    WHERE ch.area_ids <> '{}'
+      AND i.reported_at >= coalesce(gisapp_day_start(CAST(:start AS date)), '-infinity')
+      AND i.reported_at < coalesce(gisapp_day_start(CAST(:end AS date)), 'infinity')"""
 
 # Each case counts for every area of its chain, and for WHOLE: one hash join does all areas at once.
 KPI_SQL = sa.text(f"""
@@ -131,8 +122,7 @@ KPI_SQL = sa.text(f"""
     ), fact AS ({FACTS_SQL}
     ), member AS (
         SELECT m.area_id, fact.* FROM fact
-        CROSS JOIN LATERAL (VALUES (CAST({WHOLE} AS bigint)), (fact.district_id), (fact.street_id),
-                                   (fact.community_id), (fact.grid_id), (fact.micro_grid_id)) m(area_id)
+        CROSS JOIN LATERAL unnest(CAST({WHOLE} AS bigint) || fact.area_ids) m(area_id)
         WHERE m.area_id = ANY(CAST(:ids AS bigint[]))
     )
     SELECT t.area_id, {", ".join(f"{k.sql} AS {k.name}" for k in KPIS)}

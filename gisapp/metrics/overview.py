@@ -11,11 +11,11 @@ COUNTS = sa.text("""
            (SELECT count(*) FROM building) AS buildings,
            (SELECT count(*) FROM checkpoint) AS checkpoints,
            (SELECT count(*) FROM incident) AS incidents,
-           (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
+           (SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open) AS open,
            (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated""")
 
 SUMMARY = sa.text("""
-    SELECT (SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')) AS open,
+    SELECT (SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open) AS open,
            (SELECT count(*) FROM incident_overdue WHERE overdue) AS overdue,
            (SELECT count(*) FROM incident WHERE status = 'unlocated') AS unlocated,
            (SELECT count(*) FROM checkpoint WHERE status = 'offline') AS checkpoints_offline""")

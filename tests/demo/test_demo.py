@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gisapp.boundaries.checks import check_generation
-from gisapp.core.schema import STATUSES
+from gisapp.core.vocabulary import STATUS_CODES
 
 
 def test_hierarchy_sizes_are_realistic(sql):
@@ -36,7 +36,7 @@ def test_every_building_and_checkpoint_has_a_micro_grid(sql):
 
 def test_incidents_cover_every_state_category_and_the_last_90_days(sql):
     statuses = {r["status"] for r in sql("SELECT DISTINCT status FROM incident WHERE client_ref LIKE 'demo-%'")}
-    assert statuses == set(STATUSES) - {"reported"}
+    assert statuses == set(STATUS_CODES) - {"reported"}
     categories = {r["code"] for r in sql("SELECT code FROM category")}
     used = {r["category"] for r in sql("SELECT DISTINCT category FROM incident WHERE client_ref LIKE 'demo-%'")}
     assert used == categories

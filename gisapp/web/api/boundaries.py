@@ -8,7 +8,8 @@ from gisapp.boundaries.lookup import chain_at, list_areas
 from gisapp.cases.intake import check_lonlat
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
-from gisapp.core.schema import CRSES, LEVELS
+from gisapp.core.schema import CRSES
+from gisapp.core.vocabulary import LEVEL_CODES
 
 from . import bp
 from .inputs import query_float
@@ -28,8 +29,8 @@ def lookup():
 @bp.get("/areas")
 def areas():
     level = request.args.get("level")
-    if level is not None and level not in LEVELS:
-        raise ApiError(400, [("level", f"must be one of {', '.join(LEVELS)}")])
+    if level is not None and level not in LEVEL_CODES:
+        raise ApiError(400, [("level", f"must be one of {', '.join(LEVEL_CODES)}")])
     generation = request.args.get("generation")
     if generation is not None and not (generation.isdecimal() and generation.isascii() and len(generation) < 10):
         raise ApiError(400, [("generation", "must be a generation number")])

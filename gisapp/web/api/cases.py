@@ -10,8 +10,8 @@ from gisapp.cases import attachments, intake, workflow
 from gisapp.cases.read import department_tasks, get_report, list_reports
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
-from gisapp.core.schema import LEVELS, STATUSES
 from gisapp.core.settings import get_settings
+from gisapp.core.vocabulary import LEVEL_CODES, SATISFACTION_CODES, STATUS_CODES, TASK_MOVES, TRANSITION_ACTIONS
 
 from . import bp
 from .inputs import base_url, json_object, query_date
@@ -64,11 +64,11 @@ def post_event(incident_id: int):
     """Perform one action. Until users land, the acting person is the `actor` field."""
     body = json_object()
     action = body.get("action")
-    if action not in workflow.ACTIONS:
-        raise ApiError(422, [("action", f"must be one of {', '.join(workflow.ACTIONS)}")])
+    if action not in TRANSITION_ACTIONS:
+        raise ApiError(422, [("action", f"must be one of {', '.join(TRANSITION_ACTIONS)}")])
     satisfaction = body.get("satisfaction")
-    if satisfaction is not None and satisfaction not in workflow.SATISFACTION:
-        raise ApiError(422, [("satisfaction", f"must be one of {', '.join(workflow.SATISFACTION)}")])
+    if satisfaction is not None and satisfaction not in SATISFACTION_CODES:
+        raise ApiError(422, [("satisfaction", f"must be one of {', '.join(SATISFACTION_CODES)}")])
     unknown = sorted(set(body) - {"action", "actor", "note", "satisfaction", "version", "duplicate_of",
                                   "attachments"})
     if unknown:
@@ -96,8 +96,8 @@ def post_callout(incident_id: int):
 def post_task(task_id: int):
     body = json_object()
     status = body.get("status")
-    if status not in workflow.TASK_STATES:
-        raise ApiError(422, [("status", f"must be one of {', '.join(workflow.TASK_STATES)}")])
+    if status not in TASK_MOVES:
+        raise ApiError(422, [("status", f"must be one of {', '.join(TASK_MOVES)}")])
     with begin() as conn:
         workflow.update_task(conn, task_id, status, _text(body, "actor", required=True, limit=200),
                              _text(body, "note"))
@@ -114,12 +114,12 @@ def _page_arg(name: str, default: int, top: int) -> int:
 @bp.get("/reports")
 def get_reports():
     statuses = [s for s in request.args.get("status", "").split(",") if s]
-    bad = [s for s in statuses if s not in STATUSES]
+    bad = [s for s in statuses if s not in STATUS_CODES]
     if bad:
-        raise ApiError(400, [("status", f"unknown status {bad[0]!r}; one of {', '.join(STATUSES)}")])
+        raise ApiError(400, [("status", f"unknown status {bad[0]!r}; one of {', '.join(STATUS_CODES)}")])
     level = request.args.get("level") or None
-    if level is not None and level not in LEVELS:
-        raise ApiError(400, [("level", f"must be one of {', '.join(LEVELS)}")])
+    if level is not None and level not in LEVEL_CODES:
+        raise ApiError(400, [("level", f"must be one of {', '.join(LEVEL_CODES)}")])
     overdue = request.args.get("overdue")
     if overdue not in (None, "", "true", "false", "1", "0"):
         raise ApiError(400, [("overdue", "must be true or false")])

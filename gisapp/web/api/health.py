@@ -7,6 +7,7 @@ from flask import jsonify
 
 from gisapp.core.db import begin
 from gisapp.core.health import database_facts
+from gisapp.core.settings import get_settings
 from gisapp.metrics.overview import counts
 
 from . import bp
@@ -17,7 +18,7 @@ def health():
     try:
         with begin() as conn:
             row = counts(conn)
-            facts = database_facts(conn)
+            facts = database_facts(conn, get_settings().timezone)
     except sa.exc.SQLAlchemyError as exc:
         return jsonify({"status": "error", "database": "unreachable",
                         "errors": [{"field": "database", "message": type(exc).__name__}]}), 503

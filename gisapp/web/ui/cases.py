@@ -15,13 +15,14 @@ from gisapp.cases import attachments, workflow
 from gisapp.cases.read import case_outline, categories, departments, get_report, list_reports
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
-from gisapp.core.schema import LEVELS, STATUSES
+from gisapp.core.vocabulary import LEVEL_CODES, STATUS_CODES, TASK_STATUS
 
 from .chrome import page_header
 from .i18n import (
     ACTION_LABELS,
     GRID_LOCALE,
     LEVEL_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     TASK_LABELS,
     category_label,
@@ -61,12 +62,12 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
         page_header(_("Cases")),
         html.Div([
             dcc.Dropdown(id="cases-status", multi=True, placeholder=_("Status"),
-                         options=[{"label": label(STATUS_LABELS, s), "value": s} for s in STATUSES]),
+                         options=[{"label": label(STATUS_LABELS, s), "value": s} for s in STATUS_CODES]),
             dcc.Dropdown(id="cases-category", placeholder=_("Category"),
                          options=[{"label": c["name_zh" if zh else "name_en"], "value": c["code"]}
                                   for c in category_list]),
             dcc.Dropdown(id="cases-level", placeholder=_("Owner level"),
-                         options=[{"label": label(LEVEL_LABELS, lv), "value": lv} for lv in LEVELS]),
+                         options=[{"label": label(LEVEL_LABELS, lv), "value": lv} for lv in LEVEL_CODES]),
             dcc.Input(id="cases-area", placeholder=_("Area code"), debounce=True, value=(area or "")[:200]),
             dcc.DatePickerRange(id="cases-dates", display_format="YYYY-MM-DD", clearable=True,
                                 start_date_placeholder_text=_("From"), end_date_placeholder_text=_("To")),
@@ -89,9 +90,7 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
                     dcc.Input(id="case-actor", placeholder=_("Your name (actor)"), className="wide"),
                     dcc.Input(id="case-note", placeholder=_("Note or reason"), className="wide"),
                     dcc.Dropdown(id="case-satisfaction", placeholder=_("Satisfaction"), options=[
-                        {"label": _("Satisfied"), "value": "satisfied"},
-                        {"label": _("Basically satisfied"), "value": "basically"},
-                        {"label": _("Unsatisfied"), "value": "unsatisfied"}]),
+                        {"label": label(SATISFACTION_LABELS, code), "value": code} for code in SATISFACTION_LABELS]),
                     dcc.Input(id="case-duplicate-of", type="number", placeholder=_("Duplicate of case ID")),
                     dcc.Upload(html.Div(_("Attach a photo (JPEG, PNG, WebP or PDF) to the next action"),
                                         id="case-upload-label"), id="case-upload", className="upload"),
@@ -137,7 +136,7 @@ def _tasks(tasks: list[dict]) -> html.Ul:
                              *[html.Button(label(TASK_LABELS, nxt),
                                            id={"type": "case-task", "task": t["id"], "to": nxt},
                                            n_clicks=0, className="task")
-                               for nxt in {"called": ["arrived"], "arrived": ["done"]}.get(t["status"], [])]])
+                               for nxt in [TASK_STATUS[t["status"]].next] if nxt]])
                     for t in tasks], className="tasks")
 
 

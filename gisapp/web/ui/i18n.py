@@ -1,4 +1,8 @@
-"""Labels chosen at run time, marked with N_ so `pybabel extract` still finds them."""
+"""Labels chosen at run time, marked with N_ so `pybabel extract` still finds them.
+
+The vocabulary's labels (statuses, actions, levels, satisfaction, task states) come from the database
+through core/vocabulary_generated.py, which babel.cfg sends to the catalogs too.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,24 @@ from datetime import datetime
 
 from flask_babel import format_datetime, get_locale, gettext
 
+from gisapp.core.vocabulary_generated import ACTIONS, LEVELS, SATISFACTIONS, STATUSES, TASK_STATUSES
+
 
 def N_(message: str) -> str:
     return message
 
 
-LEVEL_LABELS = {"district": N_("District"), "street": N_("Street"), "community": N_("Community"),
-                "grid": N_("Grid"), "micro_grid": N_("Micro-grid")}
-
-STATUS_LABELS = {"reported": N_("Reported"), "unlocated": N_("Unlocated"), "assigned": N_("Assigned"),
-                 "accepted": N_("Accepted"), "in_progress": N_("In progress"), "feedback": N_("Feedback"),
-                 "verified": N_("Verified"), "closed": N_("Closed"), "evaluated": N_("Evaluated"),
-                 "reopened": N_("Reopened"), "cancelled": N_("Cancelled")}
+LEVEL_LABELS = {lv.code: lv.label for lv in LEVELS}
+STATUS_LABELS = {s.code: s.label for s in STATUSES}
+ACTION_LABELS = {a.code: a.label for a in ACTIONS}
+SATISFACTION_LABELS = {s.code: s.label for s in SATISFACTIONS}
+TASK_LABELS = {t.code: t.label for t in TASK_STATUSES}
 
 # ag-grid's own pager and filter words, which it would otherwise show in English.
 GRID_LOCALE = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
                "pageSizeSelectorLabel": N_("Page size:"), "filterOoo": N_("Filter..."),
                "contains": N_("Contains"), "equals": N_("Equals"), "noRowsToShow": N_("No rows to show")}
 
-ACTION_LABELS = {"report": N_("Reported"), "update": N_("Updated"), "reassign": N_("Reassigned"),
-                 "place": N_("Placed on the map"), "accept": N_("Accept"), "start": N_("Start"),
-                 "feedback": N_("Feedback"), "verify": N_("Verify"), "reject": N_("Reject"), "close": N_("Close"),
-                 "evaluate": N_("Evaluate"), "reopen": N_("Reopen"), "cancel": N_("Cancel"),
-                 "escalate": N_("Escalate"), "deescalate": N_("De-escalate"), "merge": N_("Merge as duplicate"),
-                 "keep": N_("Not a duplicate"),
-                 "callout": N_("Department called"), "department_arrived": N_("Department arrived"),
-                 "department_done": N_("Department done")}
 
 
 def in_chinese() -> bool:
@@ -45,9 +41,6 @@ def category_label(report: dict) -> str:
 def label(table: dict[str, str], key: str) -> str:
     """The translated label for a code (gettext on a variable, so extraction relies on N_ above)."""
     return gettext(table.get(key, key))
-
-
-TASK_LABELS = {"called": N_("Called"), "arrived": N_("Arrived"), "done": N_("Done")}
 
 
 def local_time(value: datetime | str, pattern: str = "yyyy-MM-dd HH:mm") -> str:

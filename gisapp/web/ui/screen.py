@@ -1,7 +1,7 @@
 """/screen: the command-centre big screen, the metrics room's page. Dark, no controls, runs unattended all day.
 
 Laid out in viewport units, so the same page fills a 1920×1080 wall and a 3840×2160 one. Every
-number comes from gisapp.board; the live stream refreshes them, and a slow timer is the fallback.
+number comes from metrics.board; the live stream refreshes them, and a slow timer is the fallback.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _value(tile: dict) -> str:
 
 
 def _label(tile: dict) -> str:
-    msgid = tile["label"]   # marked with N_ in gisapp.board
+    msgid = tile["label"]   # marked with N_ in metrics.board
     return _(msgid)
 
 
@@ -79,9 +79,9 @@ def alert_rows(rows: list[dict], zh: bool) -> list:
                     className="alert-item flash") for r in rows]
 
 
-def panels(conn, timezone: str, zh: bool) -> tuple:
-    return (kpi_tiles(board.tiles(conn, timezone)), trend_figure(board.trend(conn, timezone)),
-            ranking_rows(board.ranking(conn, timezone)), checkpoint_box(board.checkpoints(conn)),
+def panels(conn, zh: bool) -> tuple:
+    return (kpi_tiles(board.tiles(conn)), trend_figure(board.trend(conn)),
+            ranking_rows(board.ranking(conn)), checkpoint_box(board.checkpoints(conn)),
             alert_rows(board.alerts(conn), zh))
 
 
@@ -92,7 +92,7 @@ def layout(**_query):
     with begin() as conn:
         view = search.generation_view(conn)
         live = live_components(conn)
-        tiles, figure, ranks, cps, alerts = panels(conn, settings.timezone, zh)
+        tiles, figure, ranks, cps, alerts = panels(conn, zh)
         streets = board.street_views(conn)
     rotate = settings.screen_rotate_seconds
     return html.Div([
@@ -127,7 +127,7 @@ def register(app) -> None:
                   Input("live-state", "data"), Input("live-tick", "n_intervals"), prevent_initial_call=True)
     def _refresh(_live, _tick):
         with begin() as conn:
-            return panels(conn, get_settings().timezone, in_chinese())
+            return panels(conn, in_chinese())
 
     @app.callback(Output("map", "viewport", allow_duplicate=True), Output("screen-focus", "children"),
                   Input("screen-rotate", "n_intervals"), State("screen-streets", "data"), prevent_initial_call=True)

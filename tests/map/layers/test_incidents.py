@@ -14,7 +14,7 @@ def test_a_new_incident_is_in_the_layer_with_its_status_and_grid(features, conn)
 
 
 def test_cases_closed_long_ago_leave_the_layer(features, sql):
-    old = sql("""SELECT i.id FROM incident i WHERE status IN ('closed', 'evaluated') AND geom IS NOT NULL
+    old = sql("""SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status WHERE s.closed AND geom IS NOT NULL
                  AND NOT EXISTS (SELECT 1 FROM incident_event e WHERE e.incident_id = i.id
                                  AND e.at > now() - interval '24 hours')""")
     shown = {f["id"] for f in features("incidents", 14)["features"]}

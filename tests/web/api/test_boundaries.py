@@ -1,4 +1,4 @@
-"""GET /api/v1/areas/lookup, /areas and /health."""
+"""GET /api/v1/areas/lookup and /areas."""
 
 from __future__ import annotations
 
@@ -31,17 +31,3 @@ def test_areas_list_by_level(client, sql):
                    "AND generation_id = gisapp_active_generation()")[0]["n"]
     assert body["count"] == expected >= 2 and all(a["level"] == "street" for a in body["areas"])
     assert client.get("/api/v1/areas?level=planet").status_code == 400
-
-
-def test_health_reports_database_generation_and_counts(client, sql):
-    body = client.get("/api/v1/health").get_json()
-    assert body["status"] == "ok" and body["generation"] == sql("SELECT gisapp_active_generation() AS g")[0]["g"]
-    assert body["counts"]["areas"] > 300 and body["counts"]["incidents"] > 0 and body["postgis"].startswith("3.")
-
-
-def test_health_warns_when_the_working_calendar_runs_out(client, sql):
-    body = client.get("/api/v1/health").get_json()
-    assert body["calendar_until"] == str(sql("SELECT max(day) AS d FROM calendar_day")[0]["d"])
-    sql("DELETE FROM calendar_day WHERE day > now()::date + 30")
-    warned = client.get("/api/v1/health").get_json()["warnings"]
-    assert [w["field"] for w in warned] == ["calendar"]

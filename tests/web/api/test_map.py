@@ -34,7 +34,7 @@ def test_choropleth_values_and_classes(client, sql):
     body = client.get("/api/v1/layers/grids/choropleth?measure=open_incidents").get_json()
     total = sql("""SELECT count(*) AS n FROM incident i JOIN area a ON a.id = i.grid_id
                    WHERE a.generation_id = gisapp_active_generation()
-                     AND i.status NOT IN ('closed', 'evaluated', 'cancelled')""")[0]["n"]
+                     AND gisapp_is_open(i.status)""")[0]["n"]
     assert sum(body["values"].values()) == total
     assert len(body["colours"]) == len(body["breaks"]) + 1 and set(body["fills"]) == set(body["values"])
     assert client.get("/api/v1/layers/grids/choropleth?measure=x").status_code == 400

@@ -12,6 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from gisapp.core.settings import get_settings
+from gisapp.map.features import snap
 from gisapp.map.registry import registry
 
 pytestmark = pytest.mark.browser
@@ -122,3 +123,22 @@ def test_incident_and_position_deep_links(dash_duo, app, sql_count):
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?lat=31.24&lon=121.50&z=17")
     dash_duo.wait_for_element(".layer-grids", timeout=15)
     assert any("z=17" in u for u in layer_requests(dash_duo))
+
+
+def test_the_page_snaps_a_viewport_to_tiles_as_the_server_does(dash_duo, app):
+    """The map's JS and gisapp.map.features.snap widen a bbox alike, so the page's URL is the cache key."""
+    import random
+    rng = random.Random(7)
+    cases = []
+    for _ in range(200):
+        z = rng.randint(0, 20)
+        lon, lat = rng.uniform(-179, 179), rng.uniform(-84, 84)
+        w, h = rng.uniform(1e-4, 4) / 2 ** max(0, z - 8), rng.uniform(1e-4, 3) / 2 ** max(0, z - 8)
+        cases.append((round(lon, 6), round(lat, 6), round(min(lon + w, 180), 6), round(min(lat + h, 85), 6), z))
+    open_map(dash_duo, app)
+    got = dash_duo.driver.execute_script(
+        "return arguments[0].map(c => window.gisapp.tiles.snap([[c[1], c[0]], [c[3], c[2]]], c[4]));", cases)
+    for (w, s, e, n, z), text in zip(cases, got):
+        view = snap(w, s, e, n, z)
+        page = [float(v) for v in text.split(",")]
+        assert page == pytest.approx([view.west, view.south, view.east, view.north], abs=2e-6), (w, s, e, n, z)

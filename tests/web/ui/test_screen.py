@@ -18,7 +18,7 @@ def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count
     dash_duo.driver.set_window_size(1920, 1080)
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
-    open_now = sql_count("SELECT count(*) FROM incident WHERE status NOT IN ('closed', 'evaluated', 'cancelled')")
+    open_now = sql_count("SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open")
     dash_duo.wait_for_text_to_equal("#kpi-open .kpi-value", f"{open_now:,}", timeout=15)
     assert "未办结" in dash_duo.find_element("#kpi-open").text
     dash_duo.wait_for_element("#screen-trend .main-svg", timeout=15)

@@ -126,12 +126,13 @@
             clusterToLayer: clusterToLayer,
             onEachFeature: onEachFeature,
             highlightPoint: highlightPoint
-        }
+        },
+        tiles: {snap: snapBbox}   // tests/web/ui/test_map.py holds it against gisapp.map.features.snap
     });
 
     /* --- clientside callbacks ------------------------------------------------------------------ */
 
-    // The same tile snapping as gisapp.features.snap, so a small pan repeats the URL (cache hit).
+    // The same tile snapping as gisapp.map.features.snap, so a small pan repeats the URL (cache hit).
     function snapBbox(bounds, z) {
         var n = Math.pow(2, z);
         function tx(lon) { return (lon + 180) / 360 * n; }

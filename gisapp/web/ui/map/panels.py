@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from dash import html
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.lookup import area_details
 from gisapp.cases.read import get_report
+from gisapp.core.localtime import RECENT_DAYS, last_days
 from gisapp.map.details import building_details, checkpoint_details
 from gisapp.metrics.kpis import area_kpis
 
 from ..i18n import CHECKPOINT_LABELS, LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
-
-KPI_DAYS = 30
 
 
 def _dl(rows: list[tuple[str, object]]) -> html.Dl:
@@ -39,8 +36,7 @@ def area_panel(conn: Connection, code: str) -> html.Div:
     area = area_details(conn, code)
     if area is None:
         return html.Div(_("No area %(code)s", code=code), className="panel", id="area-panel")
-    today = date.today()
-    kpis = area_kpis(conn, code, today - timedelta(days=KPI_DAYS - 1), today + timedelta(days=1))["kpis"]
+    kpis = area_kpis(conn, code, *last_days(conn))["kpis"]
     chain = " › ".join(p["name"] for p in (area["chain"] or []))
     rows = [(_("Level"), label(LEVEL_LABELS, area["level"])), (_("Code"), area["code"]),
             (_("Part of"), chain or None),
@@ -50,7 +46,7 @@ def area_panel(conn: Connection, code: str) -> html.Div:
     return html.Div([
         html.H3(area["name"]),
         _dl(rows),
-        html.H4(_("Last %(n)s days", n=KPI_DAYS)),
+        html.H4(_("Last %(n)s days", n=RECENT_DAYS)),
         _dl(kpi_rows(kpis)),
         html.Div([html.A(_("Cases in this area"), href=f"/cases?area={area['code']}"),
                   html.A(_("Link to this view"), href=f"/?area={area['code']}")], className="panel-links"),

@@ -1,0 +1,53 @@
+-- The level ↔ column mapping of a case's area chain, written once: a case stores one area id per
+-- level (district_id … micro_grid_id). Everything else asks these functions.
+
+-- The chain as an array, top level first (the order of area_level).
+CREATE OR REPLACE FUNCTION gisapp_chain_ids(i incident) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY[i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id]
+$$;
+
+-- The deepest area of a chain: the one a case belongs to (its leaf).
+CREATE OR REPLACE FUNCTION gisapp_leaf_id(district bigint, street bigint, community bigint, grid bigint,
+                                          micro_grid bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(micro_grid, grid, community, street, district)
+$$;
+
+CREATE OR REPLACE FUNCTION gisapp_leaf_id(i incident) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT gisapp_leaf_id(i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
+$$;
+
+CREATE OR REPLACE FUNCTION gisapp_leaf_level(i incident) RETURNS area_level
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (enum_range(NULL::area_level))[max(n)]
+    FROM unnest(gisapp_chain_ids(i)) WITH ORDINALITY u(id, n) WHERE id IS NOT NULL
+$$;
+
+-- The case's area at one level, or NULL.
+CREATE OR REPLACE FUNCTION gisapp_chain_id(i incident, lvl area_level) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (gisapp_chain_ids(i))[array_position(enum_range(NULL::area_level), lvl)]
+$$;
+
+-- A set of areas (one chain) as the incident's columns, by each area's level.
+CREATE OR REPLACE FUNCTION gisapp_chain_columns(ids bigint[],
+    OUT district_id bigint, OUT street_id bigint, OUT community_id bigint, OUT grid_id bigint,
+    OUT micro_grid_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT max(id) FILTER (WHERE level = 'district'), max(id) FILTER (WHERE level = 'street'),
+           max(id) FILTER (WHERE level = 'community'), max(id) FILTER (WHERE level = 'grid'),
+           max(id) FILTER (WHERE level = 'micro_grid')
+    FROM area WHERE id = ANY(ids)
+$$;
+
+-- A case's chain in another generation, level by level through the area codes, top level first,
+-- NULL where a code did not survive (closed history keeps counting after a redraw).
+CREATE OR REPLACE FUNCTION gisapp_chain_in(i incident, gen integer) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$
+    SELECT array_agg(m.id ORDER BY u.n)
+    FROM unnest(gisapp_chain_ids(i)) WITH ORDINALITY u(id, n)
+    LEFT JOIN area h ON h.id = u.id
+    LEFT JOIN area m ON m.generation_id = gen AND m.code = h.code AND m.level = h.level
+$$;

@@ -1,0 +1,199 @@
+-- Generations, areas and the assignment rule, for every writer (API, bulk import, psql, QGIS).
+--
+-- The rule for a point, documented in README ("How a report finds its area"):
+--   0. Owners are grids and micro-grids (or, in a generation with no grids, its deepest level).
+--   1. Among owner areas of the active generation whose pieces COVER the point (boundary
+--      included), take the deepest level; ties (a point on a shared edge or vertex) go to the
+--      smallest area in m², then the lowest code. So there is never more than one owner.
+--   2. None covers it: the nearest owner area within app_setting 'snap_metres' (0 = off),
+--      by distance, then the same tie-break; snapped_m records the distance.
+--   3. Still none: status 'unlocated'; the report is kept and an operator places it.
+-- The chain (micro-grid → … → district) is the leaf and its ancestors via parent_id.
+
+CREATE OR REPLACE FUNCTION gisapp_active_generation() RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT id FROM generation WHERE state = 'active'
+$$;
+
+-- Generations: at most one active (unique index); once any was activated, exactly one.
+CREATE OR REPLACE FUNCTION gisapp_generation_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM generation WHERE state <> 'draft')
+       AND NOT EXISTS (SELECT 1 FROM generation WHERE state = 'active') THEN
+        RAISE EXCEPTION 'exactly one generation must be active: activate another one instead'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION gisapp_generation_no_back_to_draft() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.state <> 'draft' AND NEW.state = 'draft' THEN
+        RAISE EXCEPTION 'generation % was %: it cannot return to draft', OLD.id, OLD.state
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- Maps cache area geometry per generation; tell every listener when the generation changes.
+CREATE OR REPLACE FUNCTION gisapp_generation_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('gisapp_generation', json_build_object('generation', NEW.id)::text);
+    RETURN NULL;
+END $$;
+
+-- Areas: the parent is in the same generation and at a higher level.
+CREATE OR REPLACE FUNCTION gisapp_area_check_parent() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    p area%ROWTYPE;
+BEGIN
+    IF NEW.parent_id IS NOT NULL THEN
+        SELECT * INTO p FROM area WHERE id = NEW.parent_id;
+        IF p.generation_id <> NEW.generation_id THEN
+            RAISE EXCEPTION 'area %: parent % is in generation %, not %',
+                NEW.code, p.code, p.generation_id, NEW.generation_id USING ERRCODE = 'check_violation';
+        END IF;
+        IF p.level >= NEW.level THEN
+            RAISE EXCEPTION 'area % (%): parent % is a %, which is not above it',
+                NEW.code, NEW.level, p.code, p.level USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.level <> OLD.level
+       AND EXISTS (SELECT 1 FROM area c WHERE c.parent_id = NEW.id AND c.level <= NEW.level) THEN
+        RAISE EXCEPTION 'area %: a child would no longer be below level %', NEW.code, NEW.level
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION gisapp_area_sync_pieces() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM area_piece WHERE area_id = NEW.id;
+    INSERT INTO area_piece (area_id, generation_id, geom)
+    SELECT NEW.id, NEW.generation_id, d.geom
+    FROM ST_Subdivide(NEW.geom, 64) AS s(piece), ST_Dump(s.piece) AS d
+    WHERE GeometryType(d.geom) = 'POLYGON';
+    RETURN NULL;
+END $$;
+
+-- Rule 0: the coarsest level that may own a report in a generation.
+CREATE OR REPLACE FUNCTION gisapp_owner_level(gen integer) RETURNS area_level
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM area WHERE generation_id = gen AND level = 'grid') THEN
+        RETURN 'grid';
+    END IF;
+    RETURN (SELECT max(level) FROM area WHERE generation_id = gen);
+END $$;
+
+-- The deepest owner area covering a point; rule 1 above.
+-- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
+CREATE OR REPLACE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN (SELECT a.id
+            FROM area_piece p JOIN area a ON a.id = p.area_id
+            WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen) AND ST_Covers(p.geom, pt)
+            ORDER BY a.level DESC, a.area_m2, a.code
+            LIMIT 1);
+END $$;
+
+-- The nearest area within max_m metres; rule 2 above.
+CREATE OR REPLACE FUNCTION gisapp_nearest(pt geometry, gen integer, max_m double precision,
+                                          OUT area_id bigint, OUT distance_m double precision)
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF max_m <= 0 THEN
+        RETURN;
+    END IF;
+    SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
+    FROM area_piece p JOIN area a ON a.id = p.area_id
+    WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen)
+      -- a loose bound in degrees lets the GiST index cut the search before the exact test
+      AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
+      AND ST_DWithin(p.geom::geography, pt::geography, max_m)
+    ORDER BY d, a.level DESC, a.area_m2, a.code
+    LIMIT 1;
+END $$;
+
+-- The area chain of one report, as the incident columns want it.
+CREATE OR REPLACE FUNCTION gisapp_assign(pt geometry, building bigint,
+    OUT generation_id integer, OUT district_id bigint, OUT street_id bigint,
+    OUT community_id bigint, OUT grid_id bigint, OUT micro_grid_id bigint,
+    OUT snapped_m double precision)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    leaf bigint;
+BEGIN
+    generation_id := gisapp_active_generation();
+    IF generation_id IS NULL THEN
+        RETURN;
+    END IF;
+    IF building IS NOT NULL THEN  -- the QR-code flow: the building's own micro-grid wins
+        SELECT b.area_id INTO leaf FROM building b JOIN area a ON a.id = b.area_id
+        WHERE b.id = building AND a.generation_id = gisapp_assign.generation_id;
+    END IF;
+    IF leaf IS NULL AND pt IS NOT NULL THEN
+        leaf := gisapp_locate(pt, generation_id);
+        IF leaf IS NULL THEN
+            SELECT n.area_id, n.distance_m INTO leaf, snapped_m
+            FROM gisapp_nearest(pt, generation_id, gisapp_setting('snap_metres', '0')::double precision) n;
+        END IF;
+    END IF;
+    SELECT c.* INTO district_id, street_id, community_id, grid_id, micro_grid_id
+    FROM gisapp_chain_columns(ARRAY(
+        WITH RECURSIVE chain AS (
+            SELECT id, parent_id FROM area WHERE id = leaf
+            UNION ALL
+            SELECT a.id, a.parent_id FROM area a JOIN chain ON a.id = chain.parent_id)
+        SELECT id FROM chain)) c;
+END $$;
+
+-- Buildings and checkpoints belong to the deepest area containing them.
+CREATE OR REPLACE FUNCTION gisapp_place_feature() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.area_id := gisapp_locate(
+        CASE WHEN TG_TABLE_NAME = 'building' THEN ST_PointOnSurface(NEW.geom) ELSE NEW.geom END,
+        gisapp_active_generation());
+    RETURN NEW;
+END $$;
+
+-- The first statuses follow the location (case_status.intake); later workflow statuses are left alone.
+CREATE OR REPLACE FUNCTION gisapp_located_status(status text, leaf bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN NOT s.intake THEN status WHEN leaf IS NULL THEN 'unlocated' ELSE 'assigned' END
+    FROM case_status s WHERE s.code = status
+$$;
+
+-- Switch the active generation in one transaction and move everything that points into areas.
+-- Closed and cancelled cases keep the areas they were handled in.
+CREATE OR REPLACE FUNCTION gisapp_activate_generation(gen integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    moved integer;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM generation WHERE id = gen) THEN
+        RAISE EXCEPTION 'no generation %', gen USING ERRCODE = 'no_data_found';
+    END IF;
+    UPDATE generation SET state = 'retired', retired_at = now() WHERE state = 'active' AND id <> gen;
+    UPDATE generation SET state = 'active', activated_at = now(), retired_at = NULL
+    WHERE id = gen AND state <> 'active';
+    UPDATE building SET area_id = gisapp_locate(ST_PointOnSurface(geom), gen);
+    UPDATE checkpoint SET area_id = gisapp_locate(geom, gen);
+    PERFORM set_config('gisapp.action', 'reassign', true);
+    WITH fresh AS (
+        SELECT i.id, a.*
+        FROM incident i JOIN case_status s ON s.code = i.status AND s.open,
+             LATERAL gisapp_assign(i.geom, i.building_id) a
+    )
+    UPDATE incident i
+    SET generation_id = f.generation_id, district_id = f.district_id, street_id = f.street_id,
+        community_id = f.community_id, grid_id = f.grid_id, micro_grid_id = f.micro_grid_id,
+        snapped_m = f.snapped_m,
+        status = gisapp_located_status(i.status, gisapp_leaf_id(f.district_id, f.street_id, f.community_id,
+                                                                f.grid_id, f.micro_grid_id))
+    FROM fresh f WHERE i.id = f.id;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    PERFORM set_config('gisapp.action', '', true);
+    RETURN moved;
+END $$;
