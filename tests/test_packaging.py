@@ -17,6 +17,7 @@ from gisapp.web.api import register
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONDA_ONLY = {"python", "postgis", "selenium"}  # selenium comes with dash[testing] on PyPI
+CONDA_NAMES = {"python-build": "build"}          # conda-forge's name → PyPI's
 
 
 def _name(requirement: str) -> str:
@@ -28,7 +29,7 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     pip = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    conda = {CONDA_NAMES.get(_name(d), _name(d)) for d in env["dependencies"] if isinstance(d, str)}
     assert conda - CONDA_ONLY == pip
 
 

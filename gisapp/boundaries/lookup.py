@@ -6,12 +6,15 @@ a report at the same point always agree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import field_validator, model_validator
 from sqlalchemy.engine import Connection
 
-from gisapp.core.vocabulary import CHAIN_LEVELS, level_column
+from gisapp.core.schema import CRSES
+from gisapp.core.validation import Query, Whole, check_lonlat, refuse_at
+from gisapp.core.vocabulary import CHAIN_LEVELS, LEVEL_CODES, level_column
 
 _LEVEL_COLS = ", ".join(f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
 _LEVEL_JOINS = " ".join(f"LEFT JOIN area a_{lv} ON a_{lv}.id = hit.{level_column(lv)}" for lv in CHAIN_LEVELS)
@@ -23,6 +26,47 @@ _AT_POINT = sa.text(f"""
 _PEOPLE = sa.text("""
     SELECT level::text AS level, code, name, population, households, responsible_name, responsible_phone
     FROM area WHERE id = ANY(:ids) ORDER BY area.level""")
+
+
+class LookupQuery(Query):
+    """?lon=&lat=&crs=: a point, in WGS84 or the Chinese phone apps' GCJ-02 and BD-09."""
+    lon: float
+    lat: float
+    crs: Literal[CRSES] = "wgs84"
+
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _crs(cls, value):
+        return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _point(cls, data, handler):
+        """The coordinates' messages are the reports' (check_lonlat), hints included."""
+        if isinstance(data, dict):
+            raw = {k: data.get(k) for k in ("lon", "lat")}
+            numbers = {}
+            for k, v in raw.items():
+                try:
+                    numbers[k] = None if v in (None, "") else float(v)
+                except ValueError:
+                    numbers[k] = v
+            problems = check_lonlat(numbers["lon"], numbers["lat"])
+            if problems:
+                field, message = problems[0]
+                raise refuse_at(cls, field, message, raw[field])
+        return handler(data)
+
+
+class AreasQuery(Query):
+    """?level=&generation=: the areas of one level, of a generation (the active one by default)."""
+    level: Literal[LEVEL_CODES] | None = None
+    generation: Whole | None = None
+
+    @field_validator("level", "generation", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value):
+        return None if value == "" else value
 
 
 def assignment_of(row: Any) -> dict | None:

@@ -9,11 +9,15 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
+from typing import Annotated
 
 import sqlalchemy as sa
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Connection
 
 from gisapp.core.errors import ApiError
+from gisapp.core.validation import Body, refuse, text
 
 MAX_FILES = 3
 MAX_BYTES = 700_000  # one such photo in base64 still fits the 1 MB request limit
@@ -38,30 +42,45 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def decode(items) -> list[Attachment]:
-    """[{filename, data (base64 or a data: URL)}] → Attachments, or ApiError(422) on field attachments."""
-    if items is None:
-        return []
-    if not isinstance(items, list) or len(items) > MAX_FILES:
-        raise ApiError(422, [("attachments", f"must be a list of at most {MAX_FILES} files")])
-    out = []
-    for n, item in enumerate(items):
-        field = f"attachments[{n}]"
-        if not isinstance(item, dict) or not isinstance(item.get("filename"), str) \
-                or not isinstance(item.get("data"), str) or not 0 < len(item["filename"]) <= 200 \
-                or "\x00" in item["filename"]:
-            raise ApiError(422, [(field, "must be {filename, data} with data in base64")])
-        data = item["data"].split(",", 1)[1] if item["data"].startswith("data:") else item["data"]
+class AttachmentIn(Body):
+    """One file sent with an action: a name, and the content in base64 (or a data: URL)."""
+    filename: text(200, min_length=1)
+    data: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, value):
+        if not isinstance(value, dict) or not isinstance(value.get("filename"), str) \
+                or not isinstance(value.get("data"), str):
+            raise refuse("must be {filename, data} with data in base64")
+        return value
+
+    def decoded(self) -> Attachment:
+        """The file, its type read from its first bytes; ApiError(422) names what is wrong."""
+        data = self.data.split(",", 1)[1] if self.data.startswith("data:") and "," in self.data else self.data
         try:
             content = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
-            raise ApiError(422, [(field, "data is not valid base64")]) from None
+            raise refuse("data is not valid base64") from None
         kind = sniff(content)
         if kind is None:
-            raise ApiError(422, [(field, "must be a JPEG, PNG or WebP photo, or a PDF")])
+            raise refuse("must be a JPEG, PNG or WebP photo, or a PDF")
         if len(content) > MAX_BYTES:
-            raise ApiError(422, [(field, f"is {len(content)} bytes; at most {MAX_BYTES}")])
-        out.append(Attachment(item["filename"], kind, content))
+            raise refuse(f"is {len(content)} bytes; at most {MAX_BYTES}")
+        return Attachment(self.filename, kind, content)
+
+
+Files = Annotated[list[AttachmentIn], Field(max_length=MAX_FILES)]
+
+
+def decode(items: list[AttachmentIn] | None) -> list[Attachment]:
+    """The files of an action, checked one by one; ApiError(422) on attachments[n]."""
+    out = []
+    for n, item in enumerate(items or []):
+        try:
+            out.append(item.decoded())
+        except PydanticCustomError as exc:
+            raise ApiError(422, [(f"attachments[{n}]", exc.message())]) from None
     return out
 
 

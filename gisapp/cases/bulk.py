@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.core.schema import CRSES, SOURCES
+from gisapp.core.validation import check_lonlat
 
-from .intake import MAX_DESCRIPTION, check_lonlat, known_categories
+from .intake import MAX_DESCRIPTION, known_categories
 from .read import EXPORT_COLUMNS, iter_export_rows
 
 CHUNK = 5000

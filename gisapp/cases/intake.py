@@ -1,176 +1,135 @@
-"""Validate one report and store it in one transaction; the database trigger assigns it.
+"""Take one report in: check it with ReportIn, store it in one transaction; the database assigns it.
 
-Validation names every bad field at once, so a client fixes its request in one round trip.
+ReportIn names every bad field at once, with hints ("lat and lon look swapped"), so a client fixes
+its request in one round trip. The API, the console and the QR form all send reports through it.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from sqlalchemy.engine import Connection
 
 from gisapp.core.errors import ApiError
 from gisapp.core.schema import CRSES, SOURCES
+from gisapp.core.validation import Body, check_lonlat, not_a_coordinate, number, parse, refuse, text
 
 MAX_DESCRIPTION = 4000
 MAX_CLIENT_REF = 200
-FIELDS = {"lon", "lat", "crs", "category", "description", "source", "building_id", "client_ref",
-          "reported_at", "urgent"}
-
-
-@dataclass(frozen=True)
-class Report:
-    category: str
-    lon: float | None = None
-    lat: float | None = None
-    crs: str = "wgs84"
-    description: str = ""
-    source: str = "app"
-    building_id: int | None = None
-    client_ref: str | None = None
-    reported_at: datetime | None = None
-    urgent: bool = False
-
-
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # older report times are typing mistakes
 
 
-def _number(value) -> float | None:
-    """A JSON number as a float; None for anything else. Huge integers become infinity."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf
+class ReportIn(Body):
+    """A report: where (lon/lat in a CRS, or a building), what (category, description), from whom."""
 
+    building_id: int | str | None = None   # the id, or the code on the building's QR sticker
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    crs: Literal[CRSES] = "wgs84"
+    category: str
+    description: text(MAX_DESCRIPTION) = ""
+    source: Literal[SOURCES] = "app"
+    client_ref: str | None = None      # the client's own id for the report: sending it twice stores it once
+    reported_at: datetime | None = None
+    urgent: bool = False
 
-def _text_problem(value: str) -> str | None:
-    return "must not contain NUL characters" if "\x00" in value else None
+    @classmethod
+    def check(cls, body, categories: set[str], tz: str) -> ReportIn:
+        """The report in a decoded JSON body, or ApiError(422) naming every bad field.
 
+        Where a report is (lon and lat, required unless a building is named, with the swap hint) is
+        checked on the raw body first, so its problems come together with every other field's."""
+        context = {"categories": categories, "tz": tz}
+        where = cls.where_problems(body) if isinstance(body, dict) else []
+        if where:
+            body = {k: v for k, v in body.items() if k not in ("lon", "lat")}
+        try:
+            report = parse(cls, body, context=context)
+        except ApiError as exc:
+            raise ApiError(422, where + [e for e in exc.errors if e[0] not in ("lon", "lat")]) from None
+        if where:
+            raise ApiError(422, where)
+        return report
 
-def check_lonlat(lon, lat) -> list[tuple[str, str]]:
-    """Messages for bad coordinates; shared by the API and the CSV import."""
-    errors = []
-    flon, flat = _number(lon), _number(lat)
-    for name, raw, num in (("lon", lon, flon), ("lat", lat, flat)):
-        if raw is None:
-            errors.append((name, "is required"))
-        elif num is None:
-            errors.append((name, f"must be a number, got {type(raw).__name__}"))
-        elif not math.isfinite(num):
-            errors.append((name, "must be a finite number, not NaN or infinity"))
-    if errors:
-        return errors
-    if abs(flat) > 90 and abs(flon) <= 90:
-        return [("lat", f"lat {flat} is out of range; lat and lon look swapped (lon={flat}, lat={flon}?)")]
-    if abs(flon) > 180:
-        errors.append(("lon", f"must be between -180 and 180, got {flon}"))
-    if abs(flat) > 90:
-        errors.append(("lat", f"must be between -90 and 90, got {flat}"))
-    return errors
+    @staticmethod
+    def where_problems(body: dict) -> list[tuple[str, str]]:
+        if body.get("building_id") is not None and body.get("lon") is None and body.get("lat") is None:
+            return []
+        return check_lonlat(body.get("lon"), body.get("lat"))
 
+    @field_validator("building_id", mode="before")
+    @classmethod
+    def _building(cls, value):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+            raise refuse("must be a building id (integer) or code (string)")
+        if isinstance(value, int) and not 0 < value < 2**63:
+            raise refuse(f"unknown building {value}")
+        if isinstance(value, str) and ("\x00" in value or len(value) > 200):
+            raise refuse("must be a building code of at most 200 characters, without NUL characters")
+        return value
 
-def _parse_time(value, tz: str) -> tuple[datetime | None, str | None]:
-    if not isinstance(value, str):
-        return None, "must be an ISO 8601 date-time string"
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None, f"is not an ISO 8601 date-time: {value[:40]!r}"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(tz))
-    if when > datetime.now(UTC) + timedelta(minutes=10):
-        return None, "is in the future"
-    if when < EARLIEST:
-        return None, f"is before {EARLIEST.year}"
-    return when, None
+    @field_validator("lon", "lat", mode="before")
+    @classmethod
+    def _coordinate(cls, value):
+        """One coordinate's type; check() holds the pair together (required, range, the swap hint)."""
+        if value is not None and not_a_coordinate(value):
+            raise refuse(not_a_coordinate(value))
+        return value if value is None else number(value)
 
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _crs(cls, value):
+        return value.lower() if isinstance(value, str) else value
 
-def validate(body, known_categories: set[str], tz: str) -> Report:
-    """A Report from a decoded JSON body, or ApiError(422) naming every bad field."""
-    if not isinstance(body, dict):
-        raise ApiError(422, [("body", "must be a JSON object")])
-    errors: list[tuple[str, str]] = [(k or "body", "unknown field" if k else "unknown field ''")
-                                     for k in sorted(set(body) - FIELDS)]
-    out: dict = {}
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category(cls, value, info: ValidationInfo):
+        known = (info.context or {}).get("categories", set())
+        if not isinstance(value, str) or value not in known:
+            raise refuse(f"unknown category {str(value)[:40]!r}; one of {', '.join(sorted(known))}")
+        return value
 
-    building = body.get("building_id")
-    if building is not None:
-        if isinstance(building, bool) or not isinstance(building, (int, str)) or building == "":
-            errors.append(("building_id", "must be a building id (integer) or code (string)"))
-        elif isinstance(building, int) and not 0 < building < 2**63:
-            errors.append(("building_id", f"unknown building {building}"))
-        elif isinstance(building, str) and _text_problem(building):
-            errors.append(("building_id", _text_problem(building)))
-        else:
-            out["building_id"] = building
-    if building is None or body.get("lon") is not None or body.get("lat") is not None:
-        coord_errors = check_lonlat(body.get("lon"), body.get("lat"))
-        errors += coord_errors
-        if not coord_errors:
-            out["lon"], out["lat"] = _number(body["lon"]), _number(body["lat"])
+    @field_validator("client_ref", mode="before")
+    @classmethod
+    def _client_ref(cls, value):
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_CLIENT_REF:
+            raise refuse(f"must be a non-empty string of at most {MAX_CLIENT_REF} characters")
+        if "\x00" in value:
+            raise refuse("must not contain NUL characters")
+        return value
 
-    crs = body.get("crs", "wgs84")
-    if not isinstance(crs, str) or crs.lower() not in CRSES:
-        errors.append(("crs", f"must be one of {', '.join(CRSES)}"))
-    else:
-        out["crs"] = crs.lower()
+    @field_validator("reported_at", mode="before")
+    @classmethod
+    def _reported_at(cls, value, info: ValidationInfo):
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise refuse("must be an ISO 8601 date-time string")
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise refuse(f"is not an ISO 8601 date-time: {value[:40]!r}") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo((info.context or {}).get("tz", "UTC")))
+        if when > datetime.now(UTC) + timedelta(minutes=10):
+            raise refuse("is in the future")
+        if when < EARLIEST:
+            raise refuse(f"is before {EARLIEST.year}")
+        return when
 
-    category = body.get("category")
-    if category is None:
-        errors.append(("category", "is required"))
-    elif not isinstance(category, str) or category not in known_categories:
-        errors.append(("category", f"unknown category {str(category)[:40]!r}; "
-                                   f"one of {', '.join(sorted(known_categories))}"))
-    else:
-        out["category"] = category
-
-    description = body.get("description", "")
-    if not isinstance(description, str):
-        errors.append(("description", "must be a string"))
-    elif len(description) > MAX_DESCRIPTION:
-        errors.append(("description", f"is {len(description)} characters; at most {MAX_DESCRIPTION}"))
-    elif _text_problem(description):
-        errors.append(("description", _text_problem(description)))
-    else:
-        out["description"] = description
-
-    source = body.get("source", "app")
-    if source not in SOURCES:
-        errors.append(("source", f"must be one of {', '.join(SOURCES)}"))
-    else:
-        out["source"] = source
-
-    ref = body.get("client_ref")
-    if ref is not None:
-        if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_CLIENT_REF:
-            errors.append(("client_ref", f"must be a non-empty string of at most {MAX_CLIENT_REF} characters"))
-        elif _text_problem(ref):
-            errors.append(("client_ref", _text_problem(ref)))
-        else:
-            out["client_ref"] = ref
-
-    if body.get("reported_at") is not None:
-        when, problem = _parse_time(body["reported_at"], tz)
-        if problem:
-            errors.append(("reported_at", problem))
-        else:
-            out["reported_at"] = when
-
-    urgent = body.get("urgent", False)
-    if not isinstance(urgent, bool):
-        errors.append(("urgent", "must be true or false"))
-    else:
-        out["urgent"] = urgent
-
-    if errors:
-        raise ApiError(422, errors)
-    return Report(**out)
+    @model_validator(mode="after")
+    def _somewhere(self) -> ReportIn:
+        if self.building_id is None and (self.lon is None or self.lat is None):
+            raise refuse("lon and lat are required unless building_id names a building")
+        return self
 
 
 def known_categories(conn: Connection) -> set[str]:
@@ -185,7 +144,7 @@ def _resolve_building(conn: Connection, ref: int | str) -> int:
     return found
 
 
-def store(conn: Connection, report: Report, actor: str = "api") -> tuple[int, bool]:
+def store(conn: Connection, report: ReportIn, actor: str = "api") -> tuple[int, bool]:
     """Insert the report, or find the one already sent with its client_ref. Returns (id, created)."""
     building_id = None if report.building_id is None else _resolve_building(conn, report.building_id)
     conn.execute(sa.text("SELECT set_config('gisapp.actor', :a, true), set_config('gisapp.action', 'report', true)"),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
+from pydantic import Field, field_validator
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.lookup import assignment_of
-from gisapp.core.vocabulary import CHAIN_LEVELS, level_column
+from gisapp.core.validation import Day, Query, Whole, refuse, text
+from gisapp.core.vocabulary import CHAIN_LEVELS, LEVEL_CODES, STATUS_CODES, level_column
 
 _LEVEL_JOINS = "\n".join(
     f"LEFT JOIN area a_{lv} ON a_{lv}.id = i.{level_column(lv)}" for lv in CHAIN_LEVELS)
@@ -87,25 +89,50 @@ _FILTERS = {
 }
 
 
-def list_reports(conn: Connection, *, status: list[str] | None = None, area: str | None = None,
-                 category: str | None = None, level: str | None = None, since=None, until=None,
-                 overdue: bool | None = None,
-                 text: str | None = None, limit: int = 50, offset: int = 0,
-                 base_url: str = "") -> tuple[int, list[dict]]:
-    """Cases matching the filters, newest first, and the total count; `area` is a code at any level.
+class CaseQuery(Query):
+    """Filters of the case list (GET /reports, the console): each optional, all combined."""
+    status: list[Literal[STATUS_CODES]] | None = None   # ?status=assigned,accepted
+    area: text(200) | None = None                       # a code at any level
+    category: text(60) | None = None
+    level: Literal[LEVEL_CODES] | None = None           # the owner level
+    since: Day | None = Field(None, alias="from")       # local days (core/localtime.py), `to` excluded
+    until: Day | None = Field(None, alias="to")
+    overdue: bool | None = None
+    q: text(200) | None = None                          # text in the description or reference, or an id
+    page: Annotated[Whole, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[Whole, Field(ge=1, le=500)] = 50
 
-    `since` and `until` are local days (the timezone setting), `until` excluded, as in the KPIs."""
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value):
+        return None if value == "" else value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _statuses(cls, value):
+        if isinstance(value, str):
+            value = [s for s in value.split(",") if s]
+            bad = [s for s in value if s not in STATUS_CODES]
+            if bad:
+                raise refuse(f"unknown status {bad[0][:40]!r}; one of {', '.join(STATUS_CODES)}")
+        return value or None
+
+
+def list_reports(conn: Connection, query: CaseQuery, *, limit: int | None = None, offset: int | None = None,
+                 base_url: str = "") -> tuple[int, list[dict]]:
+    """Cases matching the query, newest first, and the total count (one page, unless limit is given)."""
     where = ["true"]
-    params: dict = {"limit": limit, "offset": offset}
-    given = {"status": status, "area": area, "category": category, "level": level, "since": since,
-             "until": until, "overdue": overdue}
+    params: dict = {"limit": limit or query.per_page,
+                    "offset": offset if offset is not None else (query.page - 1) * query.per_page}
+    given = {"status": query.status, "area": query.area, "category": query.category, "level": query.level,
+             "since": query.since, "until": query.until, "overdue": query.overdue}
     for name, value in given.items():
-        if value not in (None, "", []):
+        if value is not None:
             where.append(_FILTERS[name])
             params[name] = value
-    if text:
+    if query.q:
         where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
-        params["text"], params["exact"] = f"%{text}%", text
+        params["text"], params["exact"] = f"%{query.q}%", query.q
     sql = REPORT_SELECT + " WHERE " + " AND ".join(where)
     total = conn.scalar(sa.text(f"SELECT count(*) FROM ({sql}) x"), params)
     rows = conn.execute(sa.text(sql + " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"),

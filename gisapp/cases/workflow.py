@@ -9,13 +9,63 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
+from pydantic import AfterValidator, Field
 from sqlalchemy.engine import Connection
 
 from gisapp.core.errors import ApiError
+from gisapp.core.validation import Body, refuse, text
+from gisapp.core.vocabulary import SATISFACTION_CODES, TASK_MOVES, TRANSITION_ACTIONS
 
 from . import attachments
+from .attachments import Files
+
+MAX_NOTE = 4000
+
+
+def _named(value: str) -> str:
+    if not value.strip():
+        raise refuse("must name who acts")
+    return value
+
+
+Actor = Annotated[text(200, min_length=1), AfterValidator(_named)]
+Note = text(MAX_NOTE)
+Id = Annotated[int, Field(gt=0, lt=2**31)]
+
+
+class ActionIn(Body):
+    """One action on a case (POST /reports/<id>/events, the console's buttons)."""
+    action: Literal[TRANSITION_ACTIONS]
+    actor: Actor
+    note: Note = ""
+    satisfaction: Literal[SATISFACTION_CODES] | None = None   # for evaluate
+    version: Id | None = None                                 # optimistic locking: the version you saw
+    duplicate_of: Id | None = None                            # for merge
+    attachments: Files | None = None
+
+
+class CalloutIn(Body):
+    """吹哨报到: call a department to a case (POST /reports/<id>/departments)."""
+    department: text(50, min_length=1)
+    actor: Actor
+    note: Note = ""
+
+
+class PlaceIn(Body):
+    """Put an unlocated report on the map (the console: a click on the case's map)."""
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    actor: Actor
+
+
+class TaskMoveIn(Body):
+    """Move a department task on (POST /department-tasks/<id>)."""
+    status: Literal[TASK_MOVES]
+    actor: Actor
+    note: Note = ""
 
 
 @contextmanager
@@ -56,6 +106,14 @@ def transition(conn: Connection, incident_id: int, action: str, actor: str, note
                                "d": json.dumps(data)})
         attachments.store(conn, incident_id, list(files))
     return version
+
+
+def perform(conn: Connection, incident_id: int, command: ActionIn) -> int:
+    """Apply an action as the API and the console send it; returns the case's new version."""
+    return transition(conn, incident_id, command.action, command.actor, command.note, command.version,
+                      command.satisfaction if command.action == "evaluate" else None,
+                      command.duplicate_of if command.action == "merge" else None,
+                      attachments.decode(command.attachments))
 
 
 def call_department(conn: Connection, incident_id: int, department: str, actor: str, note: str = "") -> int:

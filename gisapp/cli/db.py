@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from gisapp.core import migrate, vocabulary
 from gisapp.core.db import connect
 from gisapp.core.settings import get_settings
-
-GENERATED = Path(vocabulary.__file__).with_name("vocabulary_generated.py")
 
 
 @click.group()
@@ -35,5 +31,5 @@ def db_vocabulary(write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
-    GENERATED.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {GENERATED}", err=True)
+    vocabulary.GENERATED.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {vocabulary.GENERATED}", err=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from gisapp.core.db import connect
+from gisapp.core.errors import ApiError
+from gisapp.core.validation import parse
 from gisapp.metrics import assessment as assessment_mod
 from gisapp.metrics import kpis as kpis_mod
 
@@ -25,15 +27,18 @@ def kpis_group() -> None:
 
 @kpis_group.command("show")
 @click.option("--area", help="An area code of the active generation; default: the whole generation.")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First local day, included.")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Local day after the range, excluded.")
+@click.option("--from", "start", help="First local day, included (YYYY-MM-DD).")
+@click.option("--to", "end", help="Local day after the range, excluded (YYYY-MM-DD).")
 @click.option("--drill", is_flag=True, help="Also every child area with its KPIs.")
-def kpis_show(area: str | None, start, end, drill: bool) -> None:
+def kpis_show(area: str | None, start: str | None, end: str | None, drill: bool) -> None:
     """The KPIs of an area (or the whole generation) for a date range, as JSON."""
     try:
+        query = parse(kpis_mod.KpiQuery, {"area": area, "from": start, "to": end, "drill": drill}, status=400)
         with connect() as conn:
-            result = kpis_mod.area_kpis(conn, area, start and start.date(), end and end.date(), drill=drill)
-    except (kpis_mod.UnknownArea, ValueError) as exc:
+            result = kpis_mod.area_kpis(conn, query.area, query.since, query.until, drill=query.drill)
+    except ApiError as exc:
+        fail([f"--{field}: {message}" for field, message in exc.errors], "kpis show: nothing to show")
+    except kpis_mod.UnknownArea as exc:
         fail([str(exc)], "kpis show: nothing to show")
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 

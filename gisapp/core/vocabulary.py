@@ -8,10 +8,14 @@ a connection; tests/core/test_vocabulary.py fails when the copy and a fresh data
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .vocabulary_generated import ACTIONS, LEVELS, SATISFACTIONS, STATUSES, TASK_STATUSES
+
+GENERATED = Path(__file__).with_name("vocabulary_generated.py")
 
 STATUS = {s.code: s for s in STATUSES}
 STATUS_CODES = tuple(STATUS)

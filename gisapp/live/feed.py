@@ -11,10 +11,14 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Annotated
 
 import sqlalchemy as sa
+from pydantic import Field, field_validator
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
+
+from gisapp.core.validation import Query, Whole
 
 from .listener import Listener
 
@@ -39,6 +43,17 @@ def _row(row) -> dict:
         if isinstance(value, datetime):
             out[key] = value.isoformat()
     return out
+
+
+class FeedQuery(Query):
+    """?after=<event id>&limit=: the events after an id (none: from now on), oldest first."""
+    after: Annotated[Whole, Field(le=10**18)] | None = None
+    limit: Annotated[Whole, Field(ge=1, le=1000)] = 100
+
+    @field_validator("after", "limit", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value, info):
+        return cls.model_fields[info.field_name].default if value == "" else value
 
 
 def events_after(conn: Connection, after: int, limit: int = BATCH) -> list[dict]:

@@ -16,9 +16,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from pydantic import field_validator
 from sqlalchemy.engine import Connection
 
-from gisapp.core.errors import ApiError
+from gisapp.core.validation import Query, refuse
 
 from .registry import Layer
 
@@ -79,31 +80,38 @@ def snap(west: float, south: float, east: float, north: float, zoom: int) -> Vie
                     round(_lon(x1, zoom), 9), round(_lat(y0, zoom), 9), zoom)
 
 
-def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
-    """?bbox=west,south,east,north&z=zoom, checked field by field (400 names the field)."""
-    errors: list[tuple[str, str]] = []
-    z = None
-    try:
-        z = int(float(zoom or ""))
-        if not 0 <= z <= 22:
-            raise ValueError
-    except ValueError:
-        errors.append(("z", f"must be a zoom level 0–22, got {(zoom or '')[:20]!r}"))
-    parts = (bbox or "").split(",")
-    values: list[float] = []
-    try:
-        values = [float(p) for p in parts]
+class ViewportQuery(Query):
+    """?bbox=west,south,east,north&z=zoom: what the map shows, in WGS84 degrees."""
+    bbox: tuple[float, float, float, float]
+    z: int
+
+    @field_validator("bbox", mode="before")
+    @classmethod
+    def _bbox(cls, value):
+        try:
+            values = tuple(float(p) for p in (value or "").split(","))
+        except (AttributeError, ValueError):
+            values = ()
         if len(values) != 4 or not all(math.isfinite(v) for v in values):
-            raise ValueError
-    except ValueError:
-        errors.append(("bbox", "must be four numbers west,south,east,north (WGS84 degrees)"))
-    if len(values) == 4 and not errors:
+            raise refuse("must be four numbers west,south,east,north (WGS84 degrees)")
         w, s, e, n = values
         if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            errors.append(("bbox", "needs -180 <= west < east <= 180 and -90 <= south < north <= 90"))
-    if errors:
-        raise ApiError(400, errors)
-    return snap(*values, z)
+            raise refuse("needs -180 <= west < east <= 180 and -90 <= south < north <= 90")
+        return values
+
+    @field_validator("z", mode="before")
+    @classmethod
+    def _zoom(cls, value):
+        try:
+            zoom = float(value)
+        except (TypeError, ValueError):
+            zoom = math.nan
+        if not (math.isfinite(zoom) and 0 <= zoom < 23):
+            raise refuse(f"must be a zoom level 0–22, got {str(value or '')[:20]!r}")
+        return int(zoom)
+
+    def view(self) -> Viewport:
+        return snap(*self.bbox, self.z)
 
 
 def _select(layer: Layer, view: Viewport) -> tuple[str, dict]:
@@ -115,8 +123,8 @@ def _select(layer: Layer, view: Viewport) -> tuple[str, dict]:
         geom = f"CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology({geom}, :tol) ELSE {geom} END"
     columns = [f'"{c}"' for c in layer.columns if c != layer.feature_min_zoom]
     if layer.label:
-        shown = view.zoom >= layer.label["min_zoom"]
-        columns.append(f'"{layer.label["field"]}" AS _label' if shown else "NULL::text AS _label")
+        shown = view.zoom >= layer.label.min_zoom
+        columns.append(f'"{layer.label.field}" AS _label' if shown else "NULL::text AS _label")
     where = [f'"{layer.geometry_field}" && ST_MakeEnvelope(:w, :s, :e, :n, 4326)']
     for i, (column, value) in enumerate(sorted(layer.filter.items())):
         params[f"f{i}"] = [str(v) for v in value] if isinstance(value, list) else str(value)

@@ -6,87 +6,131 @@ layer is a new YAML file and nothing else. Validation names the file and the key
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import sqlalchemy as sa
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.json_schema import SkipJsonSchema
+from sqlalchemy.engine import Connection
 
 from gisapp.core.settings import get_settings
+from gisapp.core.validation import problem, refuse_at
 
-IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 GEOMETRY_TYPES = ("polygon", "line", "point")
 GROUPS = ("basemap", "areas", "assets", "incidents")
 CACHE_POLICIES = ("generation", "events", "none")   # what a cached viewport answer is keyed by
 MARKERS = ("circle", "checkpoint")
 PANELS = ("area", "incident", "building", "checkpoint")   # what a click on a feature opens
-KEYS = {"id", "title", "group", "geometry_type", "source", "filter", "id_field", "geometry_field",
-        "min_zoom", "max_zoom", "feature_min_zoom", "default", "cache", "order", "properties", "label",
-        "tooltip", "popup", "style", "style_by", "marker", "cluster", "choropleth", "legend",
-        "max_features", "description", "panel"}
-REQUIRED = ("id", "title", "group", "geometry_type", "source", "id_field", "min_zoom", "legend")
 
 
 class LayerConfigError(ValueError):
     """A layer file that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class LegendEntry:
-    label: str                       # an English msgid, translated through the catalogs
-    style: dict[str, Any]
-    shape: str                       # polygon | line | point
+Ident = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$", description="a lower-case SQL identifier")]
+Zoom = Annotated[int, Field(ge=0, le=22, strict=True, description="a whole web-map zoom level")]
+Style = Annotated[dict[str, Any], Field(description="Leaflet path options")]
 
 
-@dataclass(frozen=True)
-class Layer:
-    id: str
-    title: str
-    group: str
-    geometry_type: str
-    source: str
-    id_field: str
-    min_zoom: int
-    legend: tuple[LegendEntry, ...]
-    geometry_field: str = "geom"
-    max_zoom: int = 22
-    filter: dict[str, Any] = field(default_factory=dict)
-    feature_min_zoom: str | None = None   # a column: each feature is drawn from that zoom on
-    default: bool = True
-    cache: str = "generation"
+class Part(BaseModel):
+    """A nested part of a layer file: unknown keys are refused too."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LegendEntry(Part):
+    label: Annotated[str, Field(min_length=1, description="an English msgid; the catalogs translate it")]
+    style: Style = {}                 # merged over the layer's style by the layer
+    shape: SkipJsonSchema[Literal[GEOMETRY_TYPES]] = "polygon"   # set from the layer's geometry_type
+
+
+class LayerLabel(Part):
+    field: Ident
+    min_zoom: Zoom | None = None      # default: the layer's min_zoom
+
+
+class StyleBy(Part):
+    field: Ident
+    values: dict[str, Style]          # value of the field → style
+
+
+class Layer(Part):
+    """One layers/*.yml file. README ("Map layers") shows one with every key; layer.schema.json is this."""
+    id: Ident                                              # the file's name
+    title: Annotated[str, Field(min_length=1, pattern=r"\S", description="an English msgid")]
+    group: Literal[GROUPS]                                 # its drawing pane
+    geometry_type: Literal[GEOMETRY_TYPES]
+    source: Ident                                          # a table or view
+    id_field: Ident
+    min_zoom: Zoom
+    legend: Annotated[list[LegendEntry], Field(min_length=1)]   # every layer is in the legend
+    geometry_field: Ident = "geom"
+    max_zoom: Zoom = 22
+    filter: dict[Ident, str | int | bool | list[str | int | bool]] = {}   # column = value (or values)
+    feature_min_zoom: Ident | None = None                  # a column: each feature is drawn from that zoom
+    default: bool = True                                   # on when the map opens
+    cache: Literal[CACHE_POLICIES] = "generation"
     order: int = 100
-    properties: tuple[str, ...] = ()
-    label: dict[str, Any] | None = None   # {field, min_zoom}
-    tooltip: tuple[str, ...] = ()
-    popup: tuple[str, ...] = ()
-    style: dict[str, Any] = field(default_factory=dict)
-    style_by: dict[str, Any] | None = None   # {field, values: {value: style}} (status, kind, level …)
-    marker: str = "circle"
-    cluster: dict[str, Any] | None = None     # supercluster options, for point layers
-    choropleth: bool = False
-    max_features: int = 20000
+    properties: list[Ident] = []
+    label: LayerLabel | None = None
+    tooltip: list[Ident] = []
+    popup: list[Ident] = []
+    style: Style = {}
+    style_by: StyleBy | None = None                        # {field, values: {value: style}}
+    marker: Literal[MARKERS] = "circle"
+    cluster: dict[str, Any] | None = None                  # supercluster options, point layers only
+    choropleth: bool = False                               # area layers only
+    max_features: Annotated[int, Field(ge=1)] = 20000
     description: str = ""
-    panel: str | None = None
-    path: Path | None = None
+    panel: Literal[PANELS] | None = None                   # what a click opens
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data):
+        """The legend shows the layer's style and shape; a label starts at the layer's zoom."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        style = data.get("style") if isinstance(data.get("style"), dict) else {}
+        if isinstance(data.get("legend"), list):
+            data["legend"] = [{**e, "style": {**style, **(e.get("style") or {})},
+                               "shape": data.get("geometry_type", "polygon")} if isinstance(e, dict) else e
+                              for e in data["legend"]]
+        label = data.get("label")
+        if isinstance(label, dict) and "min_zoom" not in label and "min_zoom" in data:
+            data["label"] = {**label, "min_zoom": data["min_zoom"]}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Layer:
+        name = _FILE.get()
+        if name and self.id != name:
+            raise refuse_at(Layer, "id", f"must match the file name ({name!r})", self.id)
+        if self.max_zoom < self.min_zoom:
+            raise refuse_at(Layer, "max_zoom", f"{self.max_zoom} is below min_zoom {self.min_zoom}", self.max_zoom)
+        if self.cluster is not None and self.geometry_type != "point":
+            raise refuse_at(Layer, "cluster", "is for point layers, as supercluster options {radius, maxZoom}",
+                            self.cluster)
+        if self.choropleth and self.group != "areas":
+            raise refuse_at(Layer, "choropleth", "only area layers can be coloured by their incidents", True)
+        return self
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the layer reads besides geometry: id, properties, label, style fields."""
         wanted = [*self.properties, *self.tooltip, *self.popup]
         if self.label:
-            wanted.append(self.label["field"])
+            wanted.append(self.label.field)
         if self.style_by:
-            wanted.append(self.style_by["field"])
+            wanted.append(self.style_by.field)
         if self.feature_min_zoom:
             wanted.append(self.feature_min_zoom)
-        out: list[str] = []
-        for name in wanted:
-            if name not in out:
-                out.append(name)
-        return tuple(out)
+        return tuple(dict.fromkeys(wanted))
 
     def shows_at(self, zoom: float) -> bool:
         return self.min_zoom <= zoom <= self.max_zoom
@@ -98,113 +142,39 @@ class Layer:
             yield entry.label
 
 
-def _fail(path: Path, key: str, message: str) -> LayerConfigError:
-    return LayerConfigError(f"{path.name}: {key}: {message}")
+_FILE: ContextVar[str | None] = ContextVar("gisapp_layer_file", default=None)
 
 
-def _ident(path: Path, key: str, value: Any) -> str:
-    if not isinstance(value, str) or not IDENT.match(value):
-        raise _fail(path, key, f"must be a lower-case SQL identifier, got {value!r}")
-    return value
-
-
-def _idents(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise _fail(path, key, "must be a list of column names")
-    return tuple(_ident(path, key, v) for v in value)
-
-
-def _style(path: Path, key: str, value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise _fail(path, key, "must be a mapping of Leaflet path options")
-    return dict(value)
-
-
-def _zoom(path: Path, key: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 22:
-        raise _fail(path, key, f"must be a whole zoom level 0–22, got {value!r}")
-    return value
+def _layer_problem(error: dict, key: str, message: str) -> str:
+    """pydantic's error in the words of a layer file."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key" + (f"; allowed: {', '.join(sorted(Layer.model_fields))}" if len(error["loc"]) == 1 else "")
+    if kind == "string_pattern_mismatch":
+        return f"must be a lower-case SQL identifier, got {error['input']!r}"
+    if kind in ("model_type", "dict_type") and key == "body":
+        return "must be a YAML mapping"
+    if kind == "too_short" and key == "legend":
+        return "needs at least one entry: every layer is in the legend"
+    return message
 
 
 def parse_layer(path: Path, data: Any) -> Layer:
-    if not isinstance(data, dict):
-        raise _fail(path, "(file)", "must be a YAML mapping")
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise _fail(path, unknown[0], f"unknown key; allowed: {', '.join(sorted(KEYS))}")
-    for key in REQUIRED:
-        if key not in data:
-            raise _fail(path, key, "is required")
-    layer_id = _ident(path, "id", data["id"])
-    if layer_id != path.stem:
-        raise _fail(path, "id", f"must match the file name ({path.stem!r})")
-    for key, allowed in (("group", GROUPS), ("geometry_type", GEOMETRY_TYPES),
-                         ("cache", CACHE_POLICIES), ("marker", MARKERS), ("panel", PANELS)):
-        if key in data and data[key] not in allowed:
-            raise _fail(path, key, f"must be one of {', '.join(allowed)}, got {data[key]!r}")
-    if not isinstance(data["title"], str) or not data["title"].strip():
-        raise _fail(path, "title", "must be a non-empty English text (the msgid)")
-    min_zoom = _zoom(path, "min_zoom", data["min_zoom"])
-    max_zoom = _zoom(path, "max_zoom", data.get("max_zoom", 22))
-    if max_zoom < min_zoom:
-        raise _fail(path, "max_zoom", f"{max_zoom} is below min_zoom {min_zoom}")
-    filt = data.get("filter") or {}
-    if not isinstance(filt, dict) or not all(isinstance(v, (str, int, bool, list)) for v in filt.values()):
-        raise _fail(path, "filter", "must map columns to a value or a list of values")
-    for column in filt:
-        _ident(path, "filter", column)
-    label = data.get("label")
-    if label is not None:
-        if not isinstance(label, dict) or set(label) - {"field", "min_zoom"} or "field" not in label:
-            raise _fail(path, "label", "must be {field, min_zoom}")
-        label = {"field": _ident(path, "label.field", label["field"]),
-                 "min_zoom": _zoom(path, "label.min_zoom", label.get("min_zoom", min_zoom))}
-    style_by = data.get("style_by")
-    if style_by is not None:
-        if not isinstance(style_by, dict) or set(style_by) != {"field", "values"} or \
-                not isinstance(style_by["values"], dict):
-            raise _fail(path, "style_by", "must be {field, values: {value: style}}")
-        style_by = {"field": _ident(path, "style_by.field", style_by["field"]),
-                    "values": {str(k): _style(path, f"style_by.values.{k}", v)
-                               for k, v in style_by["values"].items()}}
-    geometry_type = data["geometry_type"]
-    cluster = data.get("cluster")
-    if cluster is not None and (geometry_type != "point" or not isinstance(cluster, dict)):
-        raise _fail(path, "cluster", "is for point layers, as supercluster options {radius, maxZoom}")
-    if data.get("choropleth") and data["group"] != "areas":
-        raise _fail(path, "choropleth", "only area layers can be coloured by their incidents")
-    legend = data["legend"]
-    if not isinstance(legend, list) or not legend:
-        raise _fail(path, "legend", "needs at least one entry: every layer is in the legend")
-    entries = []
-    for i, entry in enumerate(legend):
-        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or set(entry) - {"label", "style"}:
-            raise _fail(path, f"legend[{i}]", "must be {label, style}")
-        entries.append(LegendEntry(entry["label"], {**_style(path, "style", data.get("style")),
-                                                    **_style(path, f"legend[{i}].style", entry.get("style"))},
-                                   geometry_type))
-    properties = _idents(path, "properties", data.get("properties"))
-    tooltip = _idents(path, "tooltip", data.get("tooltip"))
-    popup = _idents(path, "popup", data.get("popup"))
-    max_features = data.get("max_features", 20000)
-    if not isinstance(max_features, int) or max_features < 1:
-        raise _fail(path, "max_features", "must be a positive whole number")
-    return Layer(
-        id=layer_id, title=data["title"], group=data["group"], geometry_type=geometry_type,
-        source=_ident(path, "source", data["source"]), id_field=_ident(path, "id_field", data["id_field"]),
-        geometry_field=_ident(path, "geometry_field", data.get("geometry_field", "geom")),
-        min_zoom=min_zoom, max_zoom=max_zoom, legend=tuple(entries), filter=dict(filt),
-        feature_min_zoom=None if data.get("feature_min_zoom") is None
-        else _ident(path, "feature_min_zoom", data["feature_min_zoom"]),
-        default=bool(data.get("default", True)), cache=data.get("cache", "generation"),
-        order=int(data.get("order", 100)), properties=properties, label=label, tooltip=tooltip, popup=popup,
-        style=_style(path, "style", data.get("style")), style_by=style_by, marker=data.get("marker", "circle"),
-        cluster=cluster, choropleth=bool(data.get("choropleth", False)), max_features=max_features,
-        description=str(data.get("description", "")), panel=data.get("panel"), path=path)
+    """The layer in one file's YAML data, or LayerConfigError naming the file and every bad key."""
+    token = _FILE.set(path.stem)
+    try:
+        return Layer.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path.name}: {'(file)' if key == 'body' else key}: {_layer_problem(error, key, message)}"
+                 for error in exc.errors(include_url=False) for key, message in [problem(error)]]
+        raise LayerConfigError("\n".join(lines)) from None
+    finally:
+        _FILE.reset(token)
+
+
+def schema() -> dict:
+    """The JSON Schema of a layer file (layer.schema.json; editors and `gisapp layers validate` use it)."""
+    return Layer.model_json_schema()
 
 
 @dataclass(frozen=True)
@@ -224,21 +194,35 @@ class Registry:
         return [layer for layer in self.layers if layer.group == name]
 
 
+def layer_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+
+
+def read_layer(path: Path) -> Layer:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LayerConfigError(f"{path.name}: not valid YAML: {exc}") from None
+    return parse_layer(path, data)
+
+
 def read_registry(folder: Path) -> Registry:
-    files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    files = layer_files(folder)
     if not files:
         raise LayerConfigError(f"{folder}: no layer files (*.yml)")
-    layers = []
-    for path in files:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise LayerConfigError(f"{path.name}: not valid YAML: {exc}") from None
-        layers.append(parse_layer(path, data))
+    layers = [read_layer(path) for path in files]
     ids = [layer.id for layer in layers]
     if len(set(ids)) != len(ids):
         raise LayerConfigError(f"{folder}: two layer files declare the same id")
     return Registry(tuple(sorted(layers, key=lambda x: (x.order, x.id))))
+
+
+def missing_columns(conn: Connection, layer: Layer) -> list[str]:
+    """Columns a layer names that its source lacks (every one, when the source itself is missing)."""
+    have = set(conn.scalars(sa.text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+                            {"t": layer.source}))
+    wanted = dict.fromkeys([*layer.columns, layer.id_field, layer.geometry_field, *layer.filter])
+    return [c for c in wanted if c not in have]
 
 
 @lru_cache(maxsize=4)

@@ -6,13 +6,21 @@ still shows differences between the others.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.core.localtime import RECENT_DAYS
+from gisapp.core.validation import Query
 from gisapp.core.vocabulary import level_column
 
 MEASURES = ("open_incidents", "per_10k")
+
+
+class ChoroplethQuery(Query):
+    """?measure=: what colours the areas (open cases now, or requests per 10,000 residents, 30 days)."""
+    measure: Literal[MEASURES] = "open_incidents"
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")   # ColorBrewer YlOrRd, 5 classes
 
 

@@ -27,11 +27,37 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from pydantic import Field, field_validator, model_validator
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.generations import active_generation
+from gisapp.core.validation import Day, Query, refuse_at, text
 
 WHOLE = 0  # the area id that stands for the whole generation in `compute`
+
+
+class KpiQuery(Query):
+    """?area=CODE&from=&to=&drill=1: one area (default: the whole generation), local days, to excluded."""
+    area: text(200) | None = None
+    since: Day | None = Field(None, alias="from")
+    until: Day | None = Field(None, alias="to")
+    drill: bool = False
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value):
+        return None if value == "" else value
+
+    @field_validator("drill", mode="before")
+    @classmethod
+    def _flag(cls, value):
+        return False if value is None else value
+
+    @model_validator(mode="after")
+    def _range(self) -> KpiQuery:
+        if self.since and self.until and self.since >= self.until:
+            raise refuse_at(KpiQuery, "to", f"must be after from ({self.since.isoformat()})", self.until)
+        return self
 
 
 class UnknownArea(LookupError):

@@ -9,7 +9,8 @@ import pytest
 from fixtures.worlds import new_generation, square
 from gisapp.core.errors import ApiError
 from gisapp.core.settings import get_settings
-from gisapp.map.features import ViewportCache, layer_features, parse_viewport, snap
+from gisapp.core.validation import parse
+from gisapp.map.features import ViewportCache, ViewportQuery, layer_features, snap
 from gisapp.map.registry import registry
 
 
@@ -25,9 +26,15 @@ def test_snapping_covers_the_bbox_and_is_stable_under_small_pans():
     assert snap(a.west, a.south, a.east, a.north, 15) == a     # idempotent: the page and server agree
 
 
+def parse_viewport(bbox, z):
+    """The viewport as the layer API reads it from ?bbox=&z=."""
+    return parse(ViewportQuery, {k: v for k, v in (("bbox", bbox), ("z", z)) if v is not None}, status=400).view()
+
+
 @pytest.mark.parametrize("bbox, z, field", [
     ("1,2,3", "14", "bbox"), ("a,b,c,d", "14", "bbox"), ("10,0,5,1", "14", "bbox"),
     ("0,0,1,1", "23", "z"), ("0,0,1,1", "", "z"), ("nan,0,1,1", "3", "bbox"), (None, "3", "bbox"),
+    ("0,0,1,1", "inf", "z"), ("0,0,1,1", "-1", "z"),
 ])
 def test_bad_viewports_name_the_field(bbox, z, field):
     with pytest.raises(ApiError) as caught:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
-from gisapp.map.registry import LayerConfigError, extract_messages, parse_layer, read_registry
+from gisapp.map.registry import LayerConfigError, extract_messages, parse_layer, read_registry, schema
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ROOT / "gisapp" / "map" / "layers"
@@ -79,3 +81,16 @@ def test_the_id_must_match_the_file_name():
 def test_layer_titles_and_legend_labels_are_extracted_for_translation():
     found = [m for _, _, m, _ in extract_messages(io.BytesIO(BASE.encode()), None, None, None)]
     assert found == ["Demo", "Demo"]
+
+
+def test_the_published_json_schema_is_the_model_s():
+    published = json.loads((ROOT / "gisapp" / "map" / "layer.schema.json").read_text(encoding="utf-8"))
+    assert published == schema(), "run `gisapp layers schema --write`"
+    assert set(published["required"]) >= {"id", "title", "group", "source", "legend"}
+
+
+def test_every_shipped_layer_file_passes_the_published_schema():
+    import jsonschema
+    validator = jsonschema.Draft202012Validator(schema())
+    for path in sorted(LAYERS.glob("*.yml")):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == [], path.name

@@ -63,7 +63,7 @@ def _route_errors_as_json():
 
 
 def register(server: Flask) -> None:
-    from . import boundaries, cases, health, live, map, metrics  # noqa: F401  (the modules add routes to bp)
+    from . import boundaries, cases, health, live, map, metrics, openapi  # noqa: F401  (the modules add routes to bp)
 
     server.register_blueprint(bp)
     server.before_request(_route_errors_as_json)

@@ -4,36 +4,28 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from gisapp.boundaries.lookup import chain_at, list_areas
-from gisapp.cases.intake import check_lonlat
+from gisapp.boundaries.lookup import AreasQuery, LookupQuery, chain_at, list_areas
 from gisapp.core.db import begin
-from gisapp.core.errors import ApiError
-from gisapp.core.schema import CRSES
-from gisapp.core.vocabulary import LEVEL_CODES
+from gisapp.core.validation import parse
 
 from . import bp
-from .inputs import query_float
+from .doc import takes
 
 
 @bp.get("/areas/lookup")
+@takes(query=LookupQuery)
 def lookup():
-    lon, lat = query_float("lon"), query_float("lat")
-    crs = request.args.get("crs", "wgs84").lower()
-    errors = check_lonlat(lon, lat) + ([] if crs in CRSES else [("crs", f"must be one of {', '.join(CRSES)}")])
-    if errors:
-        raise ApiError(400, errors)
+    """The area chain at a point, by the assignment rule (like MapIt's /point)."""
+    point = parse(LookupQuery, request.args.to_dict(), status=400)
     with begin() as conn:
-        return jsonify(chain_at(conn, lon, lat, crs))
+        return jsonify(chain_at(conn, point.lon, point.lat, point.crs))
 
 
 @bp.get("/areas")
+@takes(query=AreasQuery)
 def areas():
-    level = request.args.get("level")
-    if level is not None and level not in LEVEL_CODES:
-        raise ApiError(400, [("level", f"must be one of {', '.join(LEVEL_CODES)}")])
-    generation = request.args.get("generation")
-    if generation is not None and not (generation.isdecimal() and generation.isascii() and len(generation) < 10):
-        raise ApiError(400, [("generation", "must be a generation number")])
+    """The areas of a generation (the active one by default), with their open cases."""
+    query = parse(AreasQuery, request.args.to_dict(), status=400)
     with begin() as conn:
-        items = list_areas(conn, int(generation) if generation else None, level)
+        items = list_areas(conn, query.generation, query.level)
     return jsonify({"count": len(items), "areas": items})

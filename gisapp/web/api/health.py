@@ -11,10 +11,13 @@ from gisapp.core.settings import get_settings
 from gisapp.metrics.overview import counts
 
 from . import bp
+from .doc import takes
 
 
 @bp.get("/health")
+@takes()
 def health():
+    """Is the database reachable; the active generation, counts, and warnings for an operator."""
     try:
         with begin() as conn:
             row = counts(conn)

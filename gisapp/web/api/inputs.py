@@ -1,10 +1,8 @@
-"""Helpers every API module shares: where links point, and reading query numbers."""
+"""What every API module shares about a request: where links point, and reading a JSON body."""
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
 
 from flask import request
 
@@ -15,16 +13,6 @@ from gisapp.core.settings import get_settings
 def base_url() -> str:
     """GISAPP_PUBLIC_URL when set (behind a proxy), else the URL this request came in on."""
     return (get_settings().public_url or request.host_url).rstrip("/")
-
-
-def query_float(name: str) -> float:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        raise ApiError(400, [(name, "is required")])
-    try:
-        return float(raw)
-    except ValueError:
-        raise ApiError(400, [(name, f"must be a number, got {raw[:40]!r}")]) from None
 
 
 def json_object() -> dict:
@@ -40,19 +28,3 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         raise ApiError(422, [("body", "must be a JSON object")])
     return body
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def query_date(name: str) -> date | None:
-    """?name=YYYY-MM-DD, strictly (fromisoformat alone would take 20261001 or 2026-W40-1)."""
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        if not _DATE.fullmatch(raw):
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, [(name, f"must be a date YYYY-MM-DD, got {raw[:40]!r}")]) from None

@@ -8,37 +8,34 @@ from flask import Response, jsonify, request
 
 from gisapp.boundaries.generations import active_generation
 from gisapp.core.db import begin
-from gisapp.core.errors import ApiError
-from gisapp.live.feed import events_after, last_event_id, stream
+from gisapp.core.validation import parse
+from gisapp.live.feed import FeedQuery, events_after, last_event_id, stream
 from gisapp.live.listener import get_listener
 
 from . import bp
+from .doc import takes
 
 
-def _after() -> int:
+def _query() -> FeedQuery:
     """Last-Event-ID (sent by a reconnecting browser) wins over ?after=; no value: from now on."""
-    raw = request.headers.get("Last-Event-ID") or request.args.get("after")
-    if raw is None or raw == "":
+    args = request.args.to_dict()
+    if request.headers.get("Last-Event-ID"):
+        args["after"] = request.headers["Last-Event-ID"]
+    query = parse(FeedQuery, args, status=400)
+    if query.after is None:
         with begin() as conn:
-            return last_event_id(conn)
-    if not raw.isdecimal() or len(raw) > 18:
-        raise ApiError(400, [("after", f"must be an event id (a whole number), got {raw[:30]!r}")])
-    return int(raw)
-
-
-def _limit() -> int:
-    raw = request.args.get("limit", "100")
-    if not raw.isdecimal() or not 1 <= int(raw) <= 1000:
-        raise ApiError(400, [("limit", "must be a whole number from 1 to 1000")])
-    return int(raw)
+            query = query.model_copy(update={"after": last_event_id(conn)})
+    return query
 
 
 @bp.get("/events")
+@takes(query=FeedQuery)
 def events():
-    after, limit = _after(), _limit()
+    """Every event after an id (a case's change), oldest first: catch-up for a live map."""
+    query = _query()
     with begin() as conn:
-        batch = events_after(conn, after, limit)
-        last = batch[-1]["id"] if batch else max(after, 0)
+        batch = events_after(conn, query.after, query.limit)
+        last = batch[-1]["id"] if batch else max(query.after, 0)
         return jsonify({"events": batch, "last": last, "generation": active_generation(conn)})
 
 
@@ -48,8 +45,9 @@ def _read(after: int):
 
 
 @bp.get("/events/stream")
+@takes(query=FeedQuery, media="text/event-stream")
 def events_stream():
-    after = _after()
-    return Response(stream(after, _read, get_listener()), mimetype="text/event-stream",
+    """The same events as server-sent events, live; a reconnect sends Last-Event-ID."""
+    return Response(stream(_query().after, _read, get_listener()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",
                              "X-Gisapp-Worker": str(os.getpid())})

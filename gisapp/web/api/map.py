@@ -7,11 +7,13 @@ from flask import Response, current_app, jsonify, request
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.core.settings import get_settings
-from gisapp.map.features import ViewportCache, layer_features, parse_viewport
-from gisapp.map.registry import Layer, layer_registry
+from gisapp.core.validation import parse
+from gisapp.map.features import ViewportCache, ViewportQuery, layer_features
+from gisapp.map.registry import Layer, layer_registry, schema
 from gisapp.metrics import choropleth
 
 from . import bp
+from .doc import takes
 
 
 def _layer(layer_id: str) -> Layer:
@@ -39,16 +41,26 @@ def describe(layer: Layer) -> dict:
             "url": f"/api/v1/layers/{layer.id}?bbox={{west}},{{south}},{{east}},{{north}}&z={{z}}"}
 
 
+@bp.get("/layers/schema.json")
+@takes()
+def layer_schema():
+    """The JSON Schema of a layer file, for editors and for checking files before a deploy."""
+    return jsonify(schema())
+
+
 @bp.get("/layers")
+@takes()
 def layers():
+    """The layer registry: each layer's zooms, legend, fields and URL template."""
     return jsonify({"layers": [describe(layer) for layer in layer_registry()]})
 
 
 @bp.get("/layers/<layer_id>")
+@takes(query=ViewportQuery, media="application/geo+json")
 def layer(layer_id: str):
-    """?bbox=west,south,east,north&z=zoom → GeoJSON; gzip when the client takes it; ETag for 304s."""
+    """A layer's features in one viewport as GeoJSON, simplified for the zoom; gzip and ETag."""
     found = _layer(layer_id)
-    view = parse_viewport(request.args.get("bbox"), request.args.get("z"))
+    view = parse(ViewportQuery, request.args.to_dict(), status=400).view()
     with begin() as conn:
         answer, cached = layer_features(conn, found, view, viewport_cache())
     headers = {"ETag": f'"{answer.etag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding",
@@ -63,14 +75,13 @@ def layer(layer_id: str):
 
 
 @bp.get("/layers/<layer_id>/choropleth")
+@takes(query=choropleth.ChoroplethQuery)
 def layer_choropleth(layer_id: str):
-    """?measure=open_incidents|per_10k → values, class breaks and colours for an area layer."""
+    """Values, quantile class breaks and colours per area, for an area layer."""
     found = _layer(layer_id)
     level = found.filter.get("level")
     if not found.choropleth or not isinstance(level, str):
         raise ApiError(404, [("layer", f"{layer_id} is not an area layer with a choropleth")])
-    measure = request.args.get("measure", "open_incidents")
-    if measure not in choropleth.MEASURES:
-        raise ApiError(400, [("measure", f"must be one of {', '.join(choropleth.MEASURES)}")])
+    query = parse(choropleth.ChoroplethQuery, request.args.to_dict(), status=400)
     with begin() as conn:
-        return jsonify(choropleth.classify(conn, level, measure))
+        return jsonify(choropleth.classify(conn, level, query.measure))

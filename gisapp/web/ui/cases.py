@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 
-from gisapp.cases import attachments, workflow
-from gisapp.cases.read import case_outline, categories, departments, get_report, list_reports
+from gisapp.cases import workflow
+from gisapp.cases.read import CaseQuery, case_outline, categories, departments, get_report, list_reports
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
+from gisapp.core.validation import parse
 from gisapp.core.vocabulary import LEVEL_CODES, STATUS_CODES, TASK_STATUS
 
 from .chrome import page_header
@@ -151,6 +152,27 @@ def _run(fn) -> tuple[str, bool]:
     return _("Done."), True
 
 
+def _work(trigger, case_id, version, actor, note, satisfaction, duplicate_of, department, upload, upload_name,
+          map_click):
+    """What a click asks for, checked by the room's models (ApiError if not): a unit of work to run."""
+    who = {"actor": actor, "note": note or ""}
+    if trigger == "case-callout":
+        callout = parse(workflow.CalloutIn, {**who, "department": department or ""})
+        return lambda c: workflow.call_department(c, case_id, callout.department, callout.actor, callout.note)
+    if isinstance(trigger, dict) and trigger.get("type") == "case-task":
+        move = parse(workflow.TaskMoveIn, {**who, "status": trigger["to"]})
+        return lambda c: workflow.update_task(c, trigger["task"], move.status, move.actor, move.note)
+    if trigger == "case-map":
+        latlng = (map_click or {}).get("latlng") or {}
+        spot = parse(workflow.PlaceIn, {"actor": actor, "lon": latlng.get("lng"), "lat": latlng.get("lat")})
+        return lambda c: workflow.place(c, case_id, spot.lon, spot.lat, spot.actor)
+    files = [{"filename": upload_name or "", "data": upload}] if upload else None
+    command = parse(workflow.ActionIn, {**who, "action": trigger["action"], "version": version,
+                                        "satisfaction": satisfaction, "duplicate_of": duplicate_of,
+                                        "attachments": files})
+    return lambda c: workflow.perform(c, case_id, command)
+
+
 def register(app) -> None:
     """The page and its callbacks, on this app."""
     dash.register_page(__name__, path="/cases", name="Cases", order=2, layout=layout)
@@ -161,11 +183,17 @@ def register(app) -> None:
                   Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
                   Input("cases-poll", "n_intervals"))
     def load_rows(status, category, level, area, since, until, text, overdue, _refresh, _poll):
-        until = (date.fromisoformat(until[:10]) + timedelta(days=1)) if until else None  # the end day is included
+        try:
+            query = parse(CaseQuery, {"status": ",".join(status or []), "category": category or "",
+                                      "level": level or "", "area": area or "", "q": text or "",
+                                      "from": (since or "")[:10], "to": (until or "")[:10],
+                                      "overdue": "true" if overdue else ""}, status=400)
+        except ApiError as exc:
+            return [], "; ".join(f"{field}: {message}" for field, message in exc.errors)
+        if query.until is not None and query.until < date.max:   # the picker's end day is included
+            query = query.model_copy(update={"until": query.until + timedelta(days=1)})
         with begin() as conn:
-            total, items = list_reports(conn, status=status or None, category=category, level=level, area=area or None,
-                                        since=since[:10] if since else None, until=until, text=text or None,
-                                        overdue=True if overdue else None, limit=LIST_LIMIT)
+            total, items = list_reports(conn, query, limit=LIST_LIMIT, offset=0)
         shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
             "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
         return _rows(items), shown
@@ -219,21 +247,10 @@ def register(app) -> None:
         if not (actor or "").strip():
             return _("Enter your name first."), no_update, no_update
         try:
-            files = attachments.decode([{"filename": upload_name, "data": upload}] if upload else None)
+            message, ok = _run(_work(trigger, case_id, version, actor, note, satisfaction, duplicate_of, department,
+                                     upload, upload_name, map_click))
         except ApiError as exc:
-            return exc.errors[0][1], no_update, no_update
-        if trigger == "case-callout":
-            message, ok = _run(lambda c: workflow.call_department(c, case_id, department or "", actor, note or ""))
-        elif isinstance(trigger, dict) and trigger.get("type") == "case-task":
-            message, ok = _run(lambda c: workflow.update_task(c, trigger["task"], trigger["to"], actor, note or ""))
-        elif trigger == "case-map":
-            latlng = (map_click or {}).get("latlng") or {}
-            message, ok = _run(lambda c: workflow.place(c, case_id, latlng["lng"], latlng["lat"], actor))
-        else:
-            action = trigger["action"]
-            message, ok = _run(lambda c: workflow.transition(
-                c, case_id, action, actor, note or "", version, satisfaction if action == "evaluate" else None,
-                int(duplicate_of) if action == "merge" and duplicate_of else None, files))
+            return "; ".join(f"{field}: {message}" for field, message in exc.errors), no_update, no_update
         if not ok:
             return message, no_update, no_update
         return message, (refresh or 0) + 1, None

@@ -35,7 +35,7 @@ def hideout(layer: Layer, settings: Settings) -> dict:
     fields = {f: label(FIELD_LABELS, f) for f in (*layer.tooltip, *layer.popup)}
     return {
         "layer": layer.id, "title": _(layer.title), "kind": layer.geometry_type, "marker": layer.marker,
-        "style": layer.style, "by": layer.style_by, "tooltip": list(layer.tooltip),
+        "style": layer.style, "by": layer.style_by and layer.style_by.model_dump(), "tooltip": list(layer.tooltip),
         "lang": "zh_CN" if in_chinese() else "en", "timezone": settings.timezone, "choropleth": None,
         "labels": {"fields": fields, "yes": _("Yes"), "no": _("No"),
                    "minutes": _("%(n)s min ago"), "hours": _("%(n)s h"),

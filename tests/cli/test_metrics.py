@@ -1,0 +1,29 @@
+"""`gisapp kpis show|assess`: the KPIs and the ranking, checked through the same query model as the API."""
+
+from __future__ import annotations
+
+import json
+
+from fixtures.kpi_cases import FROM, TO
+
+
+def test_kpis_show_prints_the_area_s_kpis_as_json(gisapp, cases):
+    out = json.loads(gisapp("kpis", "show", "--area", "KG11", "--from", FROM.isoformat(),
+                            "--to", TO.isoformat()).output)
+    assert out["area"]["code"] == "KG11" and out["kpis"]["reports"] == 10
+
+
+def test_kpis_show_refuses_what_the_api_refuses(gisapp, world):
+    result = gisapp("kpis", "show", "--from", "2026-10-02", "--to", "2026-10-01", ok=False)
+    assert result.exit_code == 1 and "--to: must be after from (2026-10-02)" in result.output
+    result = gisapp("kpis", "show", "--from", "20261001", ok=False)
+    assert result.exit_code == 1 and "--from: must be a date YYYY-MM-DD" in result.output
+    assert "no area 'NOPE'" in gisapp("kpis", "show", "--area", "NOPE", ok=False).output
+
+
+def test_kpis_assess_ranks_the_grids_and_writes_a_workbook(gisapp, cases, tmp_path):
+    month = FROM.strftime("%Y-%m")
+    assert "KG11" in gisapp("kpis", "assess", month).output
+    out = tmp_path / "grids.xlsx"
+    assert "written to" in gisapp("kpis", "assess", month, "-o", out).output and out.stat().st_size > 0
+    assert gisapp("kpis", "assess", "2026-13", ok=False).exit_code == 1
