@@ -31,6 +31,27 @@ def database_url() -> str:
     return url
 
 
+def _micro_grid(url: str, last: bool) -> dict:
+    with db.get_engine(url).connect() as c:
+        return dict(c.execute(sa.text(f"""
+            SELECT ST_X(p) AS lon, ST_Y(p) AS lat, m.code, m.name, g.code AS grid_code
+            FROM area m JOIN area g ON g.id = m.parent_id, ST_PointOnSurface(m.geom) p
+            WHERE m.level = 'micro_grid' AND m.generation_id = gisapp_active_generation()
+            ORDER BY m.code {'DESC' if last else ''} LIMIT 1""")).mappings().one())
+
+
+@pytest.fixture(scope="session")
+def first_micro_grid(database_url) -> dict:
+    """A point inside the demo's first micro-grid (by code): {lon, lat, code, name, grid_code}."""
+    return _micro_grid(database_url, last=False)
+
+
+@pytest.fixture(scope="session")
+def last_micro_grid(database_url) -> dict:
+    """The same for the last micro-grid: far from the first, so reports there are no duplicates of it."""
+    return _micro_grid(database_url, last=True)
+
+
 @pytest.fixture
 def conn(database_url):
     """A connection in a transaction that is rolled back after the test, bound for the app code."""

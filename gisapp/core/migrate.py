@@ -65,6 +65,8 @@ def apply_repeatable(conn: Connection) -> list[str]:
         for (statement,) in conn.execute(query).all():
             _run(conn, statement)
     files = sorted(REPEATABLE.glob("*.sql"))
+    if not files:   # a package built without its SQL would leave the released revisions' old functions
+        raise RuntimeError(f"no repeatable SQL files in {REPEATABLE}: the package is incomplete")
     for path in files:
         _run(conn, path.read_text(encoding="utf-8"))
     for (statement,) in conn.execute(_STALE_FUNCTIONS).all():

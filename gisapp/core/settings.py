@@ -65,6 +65,7 @@ class Settings:
     threads: int = field(default=32, metadata={"env": "GISAPP_THREADS"})
     layers_dir: str = field(default_factory=lambda: str(PACKAGE / "map" / "layers"),
                             metadata={"env": "GISAPP_LAYERS_DIR"})
+    demo_dir: str = field(default_factory=lambda: str(PACKAGE / "demo" / "data"), metadata={"env": "GISAPP_DEMO_DIR"})
     layer_cache_mb: int = field(default=256, metadata={"env": "GISAPP_LAYER_CACHE_MB"})
     basemap: str = field(default="vector", metadata={"env": "GISAPP_BASEMAP"})
     tianditu_key: str = field(default="", metadata={"env": "GISAPP_TIANDITU_KEY"})

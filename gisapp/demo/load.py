@@ -1,4 +1,4 @@
-"""Load the demo district (data/demo, built by data/build_demo.py) through the normal import paths."""
+"""Load the demo district (gisapp/demo/data, built by gisapp/demo/build.py) through the normal import paths."""
 
 from __future__ import annotations
 
@@ -15,16 +15,17 @@ from sqlalchemy.engine import Connection
 from gisapp.boundaries.generations import activate
 from gisapp.boundaries.importer import import_areas
 from gisapp.cases.workflow import transition
+from gisapp.core.settings import get_settings
 from gisapp.core.vocabulary import LEVEL_CODES
 from gisapp.map.basemap import import_basemap
 
-DEMO_DIR = Path(__file__).resolve().parent / "data"
-
 
 def demo_dir() -> Path:
-    if not (DEMO_DIR / "areas_district.geojson").exists():
-        raise FileNotFoundError(f"demo data not found in {DEMO_DIR}; run data/build_demo.py")
-    return DEMO_DIR
+    """GISAPP_DEMO_DIR (by default the files shipped in the package); the OSM basemap is its sibling osm/."""
+    folder = Path(get_settings().demo_dir)
+    if not (folder / "areas_district.geojson").exists():
+        raise FileNotFoundError(f"demo data not found in {folder}; run python -m gisapp.demo.build")
+    return folder
 
 
 def load_areas(conn: Connection, folder: Path, generation: int = 1) -> Iterator[str]:

@@ -36,12 +36,8 @@ def test_point_in_grid_without_micro_grid_stops_at_grid(conn, world):
 
 
 def test_shared_edge_goes_to_the_smaller_area(conn, world):
-    # x = 1 is the edge between W (0.8 deg² less its hole… larger) and E (0.8 deg²): E is smaller.
-    w_m2, e_m2 = conn.execute(sa.text(
-        "SELECT max(area_m2) FILTER (WHERE code='W'), max(area_m2) FILTER (WHERE code='E') "
-        "FROM area WHERE generation_id = :g"), {"g": world}).one()
-    expected = "W" if w_m2 < e_m2 else "E"
-    assert insert_point(conn, 1.0, 0.6)["grid"] == expected
+    # x = 1 is the edge between W (1 deg² less its 0.04 hole, plus a 0.04 island: 1.00) and E (0.80): E wins.
+    assert insert_point(conn, 1.0, 0.6)["grid"] == "E"
 
 
 def test_shared_vertex_between_micro_grids_is_deterministic(conn, world):

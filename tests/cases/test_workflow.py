@@ -19,16 +19,13 @@ PATH = [("accept", "worker"), ("start", "worker"), ("feedback", "worker"), ("ver
 
 
 @pytest.fixture
-def new_case(conn):
+def new_case(conn, first_micro_grid):
     """A fresh case in a demo micro-grid, status 'assigned'."""
     def make(category: str = "drainage", **extra) -> int:
-        point = conn.execute(sa.text("""SELECT ST_PointOnSurface(geom) FROM area
-            WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation()
-            ORDER BY code LIMIT 1""")).scalar()
         cols = ", ".join(["category", "geom", *extra])
-        vals = ", ".join([":c", ":p", *[f":{k}" for k in extra]])
+        vals = ", ".join([":c", "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)", *[f":{k}" for k in extra]])
         return conn.scalar(sa.text(f"INSERT INTO incident ({cols}) VALUES ({vals}) RETURNING id"),
-                           {"c": category, "p": point, **extra})
+                           {"c": category, "lon": first_micro_grid["lon"], "lat": first_micro_grid["lat"], **extra})
     return make
 
 
@@ -227,13 +224,11 @@ def test_statuses_in_the_table_are_known_statuses(sql):
         <= set(STATUS_CODES)
 
 
-def test_an_operator_places_an_unlocated_report(conn, sql):
+def test_an_operator_places_an_unlocated_report(conn, sql, first_micro_grid):
     case = conn.scalar(sa.text("INSERT INTO incident (category, geom) VALUES "
                                "('other', ST_SetSRID(ST_MakePoint(121.4905, 31.2420), 4326)) RETURNING id"))
     assert status(conn, case) == "unlocated"  # on the Huangpu river
-    target = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat, a.code FROM area a, ST_PointOnSurface(a.geom) p
-                    WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
-                    ORDER BY a.code LIMIT 1""")[0]
+    target = first_micro_grid
     assert workflow.place(conn, case, target["lon"], target["lat"], "operator-1") == "assigned"
     last = sql("SELECT actor, action, from_status, to_status FROM incident_event WHERE incident_id = :i "
                "ORDER BY id DESC LIMIT 1", i=case)[0]

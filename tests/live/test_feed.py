@@ -14,28 +14,24 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from fixtures.waiting import wait_until
 from gisapp.core import db
-from gisapp.live.feed import Listener, events_after, last_event_id, stream
+from gisapp.live.feed import events_after, last_event_id, stream
+from gisapp.live.listener import Listener
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def commit_report(url: str, ref: str) -> int:
-    with db.get_engine(url).begin() as c:
-        return c.scalar(sa.text("""
-            INSERT INTO incident (client_ref, category, description, geom)
-            SELECT :ref, 'lighting', 'live test', ST_PointOnSurface(geom) FROM area
-            WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation() ORDER BY code LIMIT 1
-            RETURNING id"""), {"ref": ref})
-
-
-def wait_until(predicate, seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+@pytest.fixture
+def commit_report(database_url, first_micro_grid):
+    """commit_report() → the id of a report committed (NOTIFY is sent on commit only)."""
+    def commit() -> int:
+        with db.get_engine(database_url).begin() as c:
+            return c.scalar(sa.text("""
+                INSERT INTO incident (client_ref, category, description, geom)
+                VALUES (:ref, 'lighting', 'live test', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+                RETURNING id"""), {"ref": f"live-{time.time_ns()}", **first_micro_grid})
+    return commit
 
 
 @pytest.fixture
@@ -46,7 +42,7 @@ def listener(database_url):
     heard.stop()
 
 
-def test_a_committed_report_reaches_a_stream(database_url, listener):
+def test_a_committed_report_reaches_a_stream(database_url, listener, commit_report):
     engine = db.get_engine(database_url)
     with engine.connect() as c:
         after = last_event_id(c)
@@ -60,9 +56,8 @@ def test_a_committed_report_reaches_a_stream(database_url, listener):
     assert first == {"type": "ping", "last": after, "generation": 1}   # says where it stands at once
     got: list[str] = []
     reader = threading.Thread(target=lambda: got.append(next(messages)), daemon=True)
-    reader.start()
-    time.sleep(0.3)   # the stream is waiting on the listener now
-    incident = commit_report(database_url, f"live-{time.time_ns()}")
+    reader.start()   # the stream reads the table after `after`: a commit before it waits is caught up too
+    incident = commit_report()
     reader.join(5)
     assert got, "no message within 5 s"
     body = json.loads(got[0].split("data: ", 1)[1])
@@ -70,14 +65,14 @@ def test_a_committed_report_reaches_a_stream(database_url, listener):
     assert got[0].startswith(f"id: {body['last']}\n")
 
 
-def test_the_listener_comes_back_after_losing_its_connection(database_url, listener):
+def test_the_listener_comes_back_after_losing_its_connection(database_url, listener, commit_report):
     with db.get_engine(database_url).connect() as c:
         killed = c.scalar(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                   "WHERE application_name = 'gisapp-listener' AND pid <> pg_backend_pid()"))
     assert killed >= 1
     assert wait_until(lambda: listener.reconnects >= 1 and listener.connected)
     seen = listener.seq
-    commit_report(database_url, f"after-kill-{time.time_ns()}")
+    commit_report()
     assert listener.wait(seen, 5.0) != seen, "no NOTIFY heard after reconnecting"
 
 
@@ -87,7 +82,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_every_gunicorn_worker_streams_new_reports(database_url):
+def test_every_gunicorn_worker_streams_new_reports(database_url, commit_report):
     import requests
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -110,7 +105,7 @@ def test_every_gunicorn_worker_streams_new_reports(database_url):
             workers.add(r.headers["X-Gisapp-Worker"])
             streams.append(r)
         assert len(workers) == 2
-        incident = commit_report(database_url, f"workers-{time.time_ns()}")
+        incident = commit_report()
         results = [None] * len(streams)
 
         def read(i, r):

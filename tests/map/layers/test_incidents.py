@@ -1,15 +1,14 @@
 import sqlalchemy as sa
 
 
-def test_a_new_incident_is_in_the_layer_with_its_status_and_grid(features, conn):
-    new = conn.execute(sa.text("""
+def test_a_new_incident_is_in_the_layer_with_its_status_and_grid(features, conn, first_micro_grid):
+    new = conn.scalar(sa.text("""
         INSERT INTO incident (category, description, urgent, geom)
-        SELECT 'drainage', 'layer test', true, ST_PointOnSurface(geom) FROM area
-        WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation() ORDER BY code LIMIT 1
-        RETURNING id, (SELECT name FROM area WHERE id = micro_grid_id) AS grid""")).one()
+        VALUES ('drainage', 'layer test', true, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) RETURNING id"""),
+        first_micro_grid)
     got = {f["id"]: f["properties"] for f in features("incidents", 14)["features"]}
-    assert got[new.id]["status"] == "assigned" and got[new.id]["urgent"] is True
-    assert got[new.id]["area_name"] == new.grid and got[new.id]["overdue"] is False
+    assert got[new]["status"] == "assigned" and got[new]["urgent"] is True
+    assert got[new]["area_name"] == first_micro_grid["name"] and got[new]["overdue"] is False
     assert features("incidents", 9)["features"] == []
 
 

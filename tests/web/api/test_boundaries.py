@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 
-def test_lookup_returns_the_chain_at_a_point(client, sql):
-    row = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat, a.code FROM area a, ST_PointOnSurface(a.geom) p
-                 WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
-                 ORDER BY a.code DESC LIMIT 1""")[0]
+def test_lookup_returns_the_chain_at_a_point(client, last_micro_grid):
+    row = last_micro_grid
     body = client.get("/api/v1/areas/lookup", query_string={"lon": row["lon"], "lat": row["lat"]}).get_json()
     assert body["assignment"]["micro_grid"]["code"] == row["code"]
     assert [a["level"] for a in body["areas"]] == ["district", "street", "community", "grid", "micro_grid"]

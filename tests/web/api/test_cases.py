@@ -12,10 +12,8 @@ def post(client, path, body):
 
 
 @pytest.fixture
-def case(client, sql):
-    p = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM area a, ST_PointOnSurface(a.geom) p
-               WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
-               ORDER BY a.code DESC LIMIT 1""")[0]
+def case(client, last_micro_grid):
+    p = last_micro_grid
     return post(client, "/api/v1/reports", {"lon": p["lon"], "lat": p["lat"], "category": "road"}).get_json()
 
 

@@ -6,11 +6,15 @@ import gzip
 import json
 
 
-def test_the_registry_lists_every_layer_with_its_url(client):
+def test_every_layer_s_url_template_answers_geojson_at_its_own_zoom(client):
     body = client.get("/api/v1/layers").get_json()
-    ids = [x["id"] for x in body["layers"]]
-    assert {"streets", "grids", "micro_grids", "buildings", "checkpoints", "incidents"} <= set(ids)
-    assert all(x["legend"] and "{west}" in x["url"] for x in body["layers"])
+    ids = {x["id"] for x in body["layers"]}
+    assert {"streets", "grids", "micro_grids", "buildings", "checkpoints", "incidents"} <= ids
+    for layer in body["layers"]:
+        url = layer["url"].format(west=121.49, south=31.23, east=121.51, north=31.24, z=max(layer["min_zoom"], 16))
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer.mimetype == "application/geo+json", layer["id"]
+        assert answer.get_json()["features"], f"{layer['id']} draws nothing where the demo district is"
 
 
 def test_answers_are_gzipped_and_revalidate_with_an_etag(client):

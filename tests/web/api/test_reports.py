@@ -9,13 +9,9 @@ import sqlalchemy as sa
 
 
 @pytest.fixture
-def inside(sql):
+def inside(first_micro_grid):
     """A point inside a demo micro-grid, with that micro-grid's chain."""
-    row = sql("""SELECT ST_X(p) AS lon, ST_Y(p) AS lat, a.code, g.code AS grid_code
-                 FROM area a JOIN area g ON g.id = a.parent_id, ST_PointOnSurface(a.geom) p
-                 WHERE a.level = 'micro_grid' AND a.generation_id = gisapp_active_generation()
-                 ORDER BY a.code LIMIT 1""")[0]
-    return dict(row)
+    return first_micro_grid
 
 
 def post(client, body, **kw):

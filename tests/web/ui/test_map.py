@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.webdriver.common.by import By
 
+from fixtures.waiting import wait_until
 from gisapp.core.settings import get_settings
 from gisapp.map.features import snap
 from gisapp.map.registry import registry
@@ -51,7 +52,7 @@ def test_map_draws_the_district_with_a_legend_of_every_layer(dash_duo, app):
     dash_duo.wait_for_element(".layer-incidents", timeout=10)
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}
     ARTIFACTS.mkdir(exist_ok=True)
-    time.sleep(1)
+    dash_duo.wait_for_element(".leaflet-tooltip.area-label", timeout=10)   # labels come last
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "map.png"))
 
 
@@ -64,9 +65,10 @@ def test_each_layer_shows_from_its_own_zoom(dash_duo, app):
     assert all("z=16" in u for u in layer_requests(dash_duo))
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?{CENTRE}&z=14")
     dash_duo.wait_for_element(".layer-grids", timeout=15)
-    time.sleep(1)
-    too_close = [x.id for x in layers if x.min_zoom > 14 and shown(dash_duo, x.id) > 0]
-    assert too_close == []
+
+    def too_close():
+        return [x.id for x in layers if x.min_zoom > 14 and shown(dash_duo, x.id) > 0]
+    assert wait_until(lambda: too_close() == []), too_close()
 
 
 def test_area_deep_link_zooms_highlights_and_opens_the_panel(dash_duo, app, sql_count):
@@ -95,14 +97,11 @@ def test_clicking_an_area_opens_its_panel(dash_duo, app):
     dash_duo.wait_for_contains_text("#area-panel", "微网格", timeout=10)
 
 
-def test_a_new_report_appears_on_the_map_and_in_the_ticker(dash_duo, app, sql_count):
-    lon, lat = (sql_count("SELECT ST_X(ST_PointOnSurface(geom)) FROM map_area WHERE level = 'micro_grid' "
-                          "ORDER BY code DESC LIMIT 1"),
-                sql_count("SELECT ST_Y(ST_PointOnSurface(geom)) FROM map_area WHERE level = 'micro_grid' "
-                          "ORDER BY code DESC LIMIT 1"))
+def test_a_new_report_appears_on_the_map_and_in_the_ticker(dash_duo, app, sql_count, last_micro_grid):
+    lon, lat = last_micro_grid["lon"], last_micro_grid["lat"]
     open_map(dash_duo, app, f"?lat={lat}&lon={lon}&z=18")
     dash_duo.wait_for_element("#ticker .ticker-item", timeout=10)
-    time.sleep(1)   # the stream is open
+    # No wait for the stream: the page asked for the events after the last one it knew.
     body = json.dumps({"category": "lighting", "lon": lon, "lat": lat, "description": "路灯不亮 (browser test)",
                        "client_ref": f"browser-live-{time.time_ns()}"}).encode()
     request = urllib.request.Request(f"{dash_duo.server_url}/api/v1/reports", data=body,
@@ -142,3 +141,14 @@ def test_the_page_snaps_a_viewport_to_tiles_as_the_server_does(dash_duo, app):
         view = snap(w, s, e, n, z)
         page = [float(v) for v in text.split(",")]
         assert page == pytest.approx([view.west, view.south, view.east, view.north], abs=2e-6), (w, s, e, n, z)
+
+
+def test_colouring_areas_by_open_cases_fills_them_and_explains_the_classes(dash_duo, app):
+    open_map(dash_duo, app, f"?{CENTRE}&z=14")
+    before = {p.get_attribute("fill") for p in dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.layer-grids")}
+    dash_duo.find_element("input[value='open_incidents']").click()
+    dash_duo.wait_for_element("[id*='choropleth-legend'] .legend-entry", timeout=10)
+
+    def fills():
+        return {p.get_attribute("fill") for p in dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.layer-grids")}
+    assert wait_until(lambda: len(fills() - before) >= 2), fills()   # several classes, new colours

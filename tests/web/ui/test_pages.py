@@ -47,16 +47,15 @@ def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}
 
 
-def test_console_performs_a_transition(dash_duo, app, database_url):
+def test_console_performs_a_transition(dash_duo, app, database_url, first_micro_grid):
     import sqlalchemy as sa
 
     from gisapp.core import db
     with db.get_engine(database_url).begin() as c:   # committed: the server runs in another thread
         case = c.scalar(sa.text("""
             INSERT INTO incident (client_ref, category, description, geom)
-            SELECT 'browser-console', 'road', '人行道砖块松动', ST_PointOnSurface(geom) FROM area
-            WHERE level = 'micro_grid' AND generation_id = gisapp_active_generation() ORDER BY code LIMIT 1
-            RETURNING id"""))
+            VALUES ('browser-console', 'road', '人行道砖块松动', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+            RETURNING id"""), first_micro_grid)
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/cases")
     search = dash_duo.find_element("#cases-text")

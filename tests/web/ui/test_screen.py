@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fixtures.waiting import wait_until
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[3] / "tests" / "artifacts"
 
@@ -29,13 +31,12 @@ def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count
         "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);")
     assert {urlsplit(u).netloc for u in hosts if u.startswith("http")} == {urlsplit(dash_duo.server_url).netloc}
     ARTIFACTS.mkdir(exist_ok=True)
-    time.sleep(1)
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-1080p.png"))
+    small = dash_duo.find_element("#kpi-open").size["height"]
     dash_duo.driver.set_window_size(3840, 2160)
-    time.sleep(2)
+    # laid out in viewport units: the tiles grow with the wall
+    assert wait_until(lambda: dash_duo.find_element("#kpi-open").size["height"] > max(100, small * 1.5))
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-4k.png"))
-    kpi = dash_duo.find_element("#kpi-open").size["height"]
-    assert kpi > 100   # laid out in viewport units: the tiles grow with the wall
 
 
 def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
@@ -43,7 +44,8 @@ def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
     dash_duo.wait_for_element("#ticker .ticker-item", timeout=15)
-    time.sleep(1)
+    # No wait for the stream: the page asked for the events after the last one it knew, so a report
+    # made before the stream connects arrives all the same.
     body = json.dumps({"category": "drainage", "lon": 121.5025, "lat": 31.2365, "urgent": True,
                        "description": "积水 (screen test)", "client_ref": f"screen-live-{time.time_ns()}"}).encode()
     request = urllib.request.Request(f"{dash_duo.server_url}/api/v1/reports", data=body,

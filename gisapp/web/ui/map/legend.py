@@ -33,7 +33,7 @@ def legend(registry: Registry, warning: str | None = None) -> html.Div:
             html.Div(_(layer.title), className="legend-title"),
             *[html.Div([_swatch(e), html.Span(_(e.label))], className="legend-entry") for e in layer.legend],
         ], className="legend-layer", **{"data-layer": layer.id}))
-    return html.Div([*sections, html.Div(id="choropleth-legend"),
+    return html.Div([*sections, html.Div(id={"type": "choropleth-legend", "page": "map"}),
                      html.Div(warning, className="legend-warning") if warning else None,
                      html.Div(ATTRIBUTION, className="legend-attribution")], className="map-legend", id="legend")
 

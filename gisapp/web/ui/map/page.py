@@ -23,6 +23,8 @@ from .legend import class_legend, legend
 from .panels import area_panel, building_panel, checkpoint_panel, incident_panel
 from .view import layers_store, situation_map, tile_warning
 
+CHOROPLETH = {"type": "choropleth", "page": ALL}
+CHOROPLETH_LEGEND = {"type": "choropleth-legend", "page": ALL}
 INCIDENT_ZOOM = 18   # past the incident layer's clustering, so the case itself is drawn
 PANELS = {"area": area_panel, "building": building_panel, "checkpoint": checkpoint_panel}
 
@@ -83,7 +85,7 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
             html.Button(_("Search"), id="map-search-go"),
             html.Span(notice or "", id="map-search-message", className="hint"),
             html.Label([_("Colour areas by"), dcc.RadioItems(
-                id="choropleth", value="none", inline=True,
+                id={"type": "choropleth", "page": "map"}, value="none", inline=True,
                 options=[{"label": _("nothing"), "value": "none"},
                          {"label": _("open incidents"), "value": "open_incidents"},
                          {"label": _("requests per 10,000 residents (30 days)"), "value": "per_10k"}])],
@@ -146,13 +148,16 @@ def register(app) -> None:
                 panel = (area_panel if hit["kind"] == "area" else building_panel)(conn, hit["key"])
         return view, hit["feature"], panel, f"{hit['label']}"
 
-    @app.callback(Output({"type": "layer", "id": ALL}, "hideout"), Output("choropleth-legend", "children"),
-                  Input("choropleth", "value"), Input("live-state", "data"),
+    # The switch and its legend have pattern ids: the big screen shares live-state and the layers but has no
+    # switch, and a plain id would be a missing input there (an error in the browser's console).
+    @app.callback(Output({"type": "layer", "id": ALL}, "hideout"), Output(CHOROPLETH_LEGEND, "children"),
+                  Input(CHOROPLETH, "value"), Input("live-state", "data"),
                   State({"type": "layer", "id": ALL}, "hideout"), prevent_initial_call=True)
-    def _choropleth(measure, _live, hideouts):
+    def _choropleth(measures, _live, hideouts):
         """Colour area layers by a measure; recomputed as incidents arrive. Other layers are untouched."""
-        if ctx.triggered_id == "live-state" and measure in (None, "none"):
-            return [no_update] * len(hideouts), no_update
+        measure = measures[0] if measures else None
+        if not measures or (ctx.triggered_id == "live-state" and measure in (None, "none")):
+            return [no_update] * len(hideouts), [no_update] * len(measures)
         registry = layer_registry()
         out, legend_rows = [], []
         with begin() as conn:
@@ -166,7 +171,7 @@ def register(app) -> None:
                 out.append({**h, "choropleth": classes and {"fills": classes["fills"]}})
                 if classes and not legend_rows:
                     legend_rows = class_legend(classes)
-        return out, legend_rows
+        return out, [legend_rows]
 
     @app.callback(Output("map-summary", "children"), Input("live-state", "data"), prevent_initial_call=True)
     def _summary(_live):
