@@ -18,7 +18,7 @@ _LEVEL_JOINS = "\n".join(
 _LEVEL_COLS = ",\n".join(
     f"a_{lv}.code AS {lv}_code, a_{lv}.name AS {lv}_name" for lv in CHAIN_LEVELS)
 
-REPORT_SELECT = f"""
+CASE_SELECT = f"""
 SELECT i.id, i.client_ref, i.status, i.category, i.description, i.source, i.urgent,
        ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat, i.input_crs, i.input_lon, i.input_lat,
        i.snapped_m, i.generation_id, i.version, i.reported_at, i.created_at, i.updated_at,
@@ -37,7 +37,7 @@ LEFT JOIN building b ON b.id = i.building_id
 """
 
 
-def report_dict(row: Any, base_url: str = "") -> dict:
+def case_dict(row: Any, base_url: str = "") -> dict:
     return {
         "id": row["id"],
         "client_ref": row["client_ref"],
@@ -118,7 +118,7 @@ class CaseQuery(Query):
         return value or None
 
 
-def list_reports(conn: Connection, query: CaseQuery, *, limit: int | None = None, offset: int | None = None,
+def list_cases(conn: Connection, query: CaseQuery, *, limit: int | None = None, offset: int | None = None,
                  base_url: str = "") -> tuple[int, list[dict]]:
     """Cases matching the query, newest first, and the total count (one page, unless limit is given)."""
     where = ["true"]
@@ -133,11 +133,11 @@ def list_reports(conn: Connection, query: CaseQuery, *, limit: int | None = None
     if query.q:
         where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
         params["text"], params["exact"] = f"%{query.q}%", query.q
-    sql = REPORT_SELECT + " WHERE " + " AND ".join(where)
+    sql = CASE_SELECT + " WHERE " + " AND ".join(where)
     total = conn.scalar(sa.text(f"SELECT count(*) FROM ({sql}) x"), params)
     rows = conn.execute(sa.text(sql + " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"),
                         params).mappings()
-    return total, [report_dict(r, base_url) for r in rows]
+    return total, [case_dict(r, base_url) for r in rows]
 
 
 TASKS = sa.text("""
@@ -151,14 +151,14 @@ def department_tasks(conn: Connection, incident_id: int) -> list[dict]:
             for r in conn.execute(TASKS, {"i": incident_id}).mappings()]
 
 
-def get_report(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
+def get_case(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
     """One case in the API's shape, with its department tasks."""
     if not 0 < incident_id < 2**63:
         return None
-    row = conn.execute(sa.text(REPORT_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
+    row = conn.execute(sa.text(CASE_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
     if row is None:
         return None
-    return {**report_dict(row, base_url), "department_tasks": department_tasks(conn, incident_id)}
+    return {**case_dict(row, base_url), "department_tasks": department_tasks(conn, incident_id)}
 
 
 EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_at", "lon", "lat",
@@ -169,7 +169,7 @@ EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_
 def iter_export_rows(conn: Connection) -> Iterator[dict]:
     """Every incident with its codes at every level, streamed in id order."""
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        sa.text(REPORT_SELECT + " ORDER BY i.id"))
+        sa.text(CASE_SELECT + " ORDER BY i.id"))
     for row in result.mappings():
         yield {c: row[c] for c in EXPORT_COLUMNS}
 

@@ -136,7 +136,7 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
     return list(conn.scalar(sa.text("SELECT gisapp_allowed_actions(:i)"), {"i": incident_id}) or [])
 
 
-def timeline(conn: Connection, incident_id: int) -> list[dict]:
+def history(conn: Connection, incident_id: int) -> list[dict]:
     files = attachments.by_event(conn, incident_id)
     return [{**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
         SELECT id, at, actor, action, from_status, to_status, note, data

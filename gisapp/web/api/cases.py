@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Response, jsonify, request
 
 from gisapp.cases import attachments, intake, workflow
-from gisapp.cases.read import CaseQuery, department_tasks, get_report, list_reports
+from gisapp.cases.read import CaseQuery, department_tasks, get_case, list_cases
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.core.settings import get_settings
@@ -26,7 +26,7 @@ def create_report():
     with begin() as conn:
         report = intake.ReportIn.check(body, intake.known_categories(conn), get_settings().timezone)
         new_id, created = intake.store(conn, report, actor=f"api:{request.remote_addr}")
-        result = get_report(conn, new_id, base_url())
+        result = get_case(conn, new_id, base_url())
     return jsonify(result), 201 if created else 200
 
 
@@ -35,7 +35,7 @@ def create_report():
 def show_report(incident_id: int):
     """One case: where, what, its chain, owner level, deadline, handler and department tasks."""
     with begin() as conn:
-        result = get_report(conn, incident_id, base_url())
+        result = get_case(conn, incident_id, base_url())
     if result is None:
         raise ApiError(404, [("id", f"no report {incident_id}")])
     return jsonify(result)
@@ -48,7 +48,7 @@ def post_event(incident_id: int):
     command = parse(workflow.ActionIn, json_object())
     with begin() as conn:
         workflow.perform(conn, incident_id, command)
-        result = get_report(conn, incident_id, base_url())
+        result = get_case(conn, incident_id, base_url())
         result["allowed_actions"] = workflow.allowed_actions(conn, incident_id)
     return jsonify(result)
 
@@ -80,7 +80,7 @@ def get_reports():
     """Cases matching the filters, newest first, a page at a time, with the total count."""
     query = parse(CaseQuery, request.args.to_dict(), status=400)
     with begin() as conn:
-        total, items = list_reports(conn, query, base_url=base_url())
+        total, items = list_cases(conn, query, base_url=base_url())
     return jsonify({"count": total, "page": query.page, "per_page": query.per_page, "items": items})
 
 
@@ -102,9 +102,9 @@ def get_attachment(attachment_id: int):
 def get_events(incident_id: int):
     """The case's history, oldest first, with links to its attachments."""
     with begin() as conn:
-        if get_report(conn, incident_id) is None:
+        if get_case(conn, incident_id) is None:
             raise ApiError(404, [("id", f"no report {incident_id}")])
-        events = workflow.timeline(conn, incident_id)
+        events = workflow.history(conn, incident_id)
     for e in events:
         e["at"] = e["at"].isoformat()
         for f in e["attachments"]:

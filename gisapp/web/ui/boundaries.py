@@ -28,7 +28,7 @@ def columns() -> list[dict]:
         {"field": "households", "headerName": _("Households"), "width": 120, "type": "numericColumn"},
         {"field": "responsible_name", "headerName": _("Responsible"), "width": 120},
         {"field": "responsible_phone", "headerName": _("Phone"), "width": 140},
-        {"field": "open_incidents", "headerName": _("Open incidents"), "width": 130, "type": "numericColumn"},
+        {"field": "open_incidents", "headerName": _("Open cases"), "width": 130, "type": "numericColumn"},
     ]
 
 

@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 
 from gisapp.cases import workflow
-from gisapp.cases.read import CaseQuery, case_outline, categories, departments, get_report, list_reports
+from gisapp.cases.read import CaseQuery, case_outline, categories, departments, get_case, list_cases
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
 from gisapp.core.validation import parse
@@ -193,7 +193,7 @@ def register(app) -> None:
         if query.until is not None and query.until < date.max:   # the picker's end day is included
             query = query.model_copy(update={"until": query.until + timedelta(days=1)})
         with begin() as conn:
-            total, items = list_reports(conn, query, limit=LIST_LIMIT, offset=0)
+            total, items = list_cases(conn, query, limit=LIST_LIMIT, offset=0)
         shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
             "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
         return _rows(items), shown
@@ -209,8 +209,8 @@ def register(app) -> None:
         if not case_id:
             return html.P(_("Choose a case in the table."), className="hint"), [], None, no_update, None
         with begin() as conn:
-            case = get_report(conn, case_id)
-            events = workflow.timeline(conn, case_id)
+            case = get_case(conn, case_id)
+            events = workflow.history(conn, case_id)
             actions = workflow.allowed_actions(conn, case_id)
             outline = case_outline(conn, case_id)
         chain = case["assignment"] or {}

@@ -47,7 +47,7 @@ def initial_state(conn: Connection, lat=None, lon=None, z=None, area=None, incid
             if hit:
                 return {"center": [hit["lat"], hit["lon"]], "zoom": INCIDENT_ZOOM}, hit["feature"], panel, None
             return search.generation_view(conn), None, panel, None
-        return search.generation_view(conn), None, None, _("No incident %(id)s", id=incident[:40])
+        return search.generation_view(conn), None, None, _("No case %(id)s", id=incident[:40])
     if area:
         hit = search.find_area(conn, area[:200])
         if hit:
@@ -63,7 +63,7 @@ def initial_state(conn: Connection, lat=None, lon=None, z=None, area=None, incid
 
 def summary(conn: Connection) -> html.Div:
     c = summary_counts(conn)
-    tiles = [(_("Open incidents"), c["open"], "open"), (_("Overdue"), c["overdue"], "overdue"),
+    tiles = [(_("Open cases"), c["open"], "open"), (_("Overdue"), c["overdue"], "overdue"),
              (_("Unlocated"), c["unlocated"], "unlocated"),
              (_("Checkpoints offline"), c["checkpoints_offline"], "offline")]
     return html.Div([html.Div([html.Div(str(v), className="tile-value"), html.Div(k, className="tile-label")],
@@ -81,13 +81,13 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
         page_header(_("Situation map")),
         html.Div([
             dcc.Input(id="map-search", type="search", debounce=True, className="map-search",
-                      placeholder=_("Incident id, area code or name, building code")),
+                      placeholder=_("Case id, area code or name, building code")),
             html.Button(_("Search"), id="map-search-go"),
             html.Span(notice or "", id="map-search-message", className="hint"),
             html.Label([_("Colour areas by"), dcc.RadioItems(
                 id={"type": "choropleth", "page": "map"}, value="none", inline=True,
                 options=[{"label": _("nothing"), "value": "none"},
-                         {"label": _("open incidents"), "value": "open_incidents"},
+                         {"label": _("open cases"), "value": "open_incidents"},
                          {"label": _("requests per 10,000 residents (30 days)"), "value": "per_10k"}])],
                 className="choropleth-switch"),
             live_badge(),

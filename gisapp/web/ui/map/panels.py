@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.lookup import area_details
-from gisapp.cases.read import get_report
+from gisapp.cases.read import get_case
 from gisapp.core.localtime import RECENT_DAYS, last_days
 from gisapp.map.details import building_details, checkpoint_details
 from gisapp.metrics.kpis import area_kpis
@@ -42,7 +42,7 @@ def area_panel(conn: Connection, code: str) -> html.Div:
             (_("Part of"), chain or None),
             (_("Responsible"), " ".join(x for x in (area["responsible_name"], area["responsible_phone"]) if x)),
             (_("Population"), area["population"]), (_("Households"), area["households"]),
-            (_("Open incidents"), area["open_incidents"])]
+            (_("Open cases"), area["open_incidents"])]
     return html.Div([
         html.H3(area["name"]),
         _dl(rows),
@@ -54,9 +54,9 @@ def area_panel(conn: Connection, code: str) -> html.Div:
 
 
 def incident_panel(conn: Connection, incident_id: int) -> html.Div:
-    report = get_report(conn, incident_id)
+    report = get_case(conn, incident_id)
     if report is None:
-        return html.Div(_("No incident %(id)s", id=incident_id), id="incident-panel", className="panel")
+        return html.Div(_("No case %(id)s", id=incident_id), id="incident-panel", className="panel")
     chain = report["assignment"] or {}
     location = "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}"
     rows = [(_("Status"), label(STATUS_LABELS, report["status"])), (_("Category"), category_label(report)),
@@ -65,7 +65,7 @@ def incident_panel(conn: Connection, incident_id: int) -> html.Div:
             (_("Overdue"), _("Yes") if report.get("overdue") else None)]
     rows += [(label(LEVEL_LABELS, lv), f"{chain[lv]['name']} ({chain[lv]['code']})")
              for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
-    return html.Div([html.H3(_("Incident %(id)s", id=report["id"])), _dl(rows), html.P(report["description"]),
+    return html.Div([html.H3(_("Case %(id)s", id=report["id"])), _dl(rows), html.P(report["description"]),
                      html.Div([html.A(_("Open in the console"), href=f"/cases?incident={report['id']}"),
                                html.A(_("Link to this view"), href=f"/?incident={report['id']}")],
                               className="panel-links")],
@@ -79,7 +79,7 @@ def building_panel(conn: Connection, code: str) -> html.Div:
     return html.Div([html.H3(b["name"] or b["code"]),
                      _dl([(_("Code"), b["code"]), (_("Address"), b["address"]), (_("Households"), b["households"]),
                           (_("Grid"), b["area_name"] and f"{b['area_name']} ({b['area_code']})"),
-                          (_("Open incidents"), b["open_incidents"])])],
+                          (_("Open cases"), b["open_incidents"])])],
                     className="panel", id="building-panel")
 
 
