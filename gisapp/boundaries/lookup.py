@@ -63,11 +63,6 @@ class AreasQuery(Query):
     level: Literal[LEVEL_CODES] | None = None
     generation: Whole | None = None
 
-    @field_validator("level", "generation", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value):
-        return None if value == "" else value
-
 
 def assignment_of(row: Any) -> dict | None:
     """{micro_grid: {code, name}, grid: …} from a row with <level>_code/_name, or None if unlocated."""

@@ -102,11 +102,6 @@ class CaseQuery(Query):
     page: Annotated[Whole, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[Whole, Field(ge=1, le=500)] = 50
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value):
-        return None if value == "" else value
-
     @field_validator("status", mode="before")
     @classmethod
     def _statuses(cls, value):

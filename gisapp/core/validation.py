@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .errors import ApiError
@@ -29,6 +29,14 @@ class Body(BaseModel):
 class Query(BaseModel):
     """Query-string arguments: strings that pydantic converts; unknown arguments are ignored."""
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data):
+        """?level= means no level: an empty (or None) argument falls back to its default."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v not in ("", None)}
+        return data
 
 
 def refuse(message: str) -> PydanticCustomError:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import Field, field_validator
+from pydantic import Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,11 +49,6 @@ class FeedQuery(Query):
     """?after=<event id>&limit=: the events after an id (none: from now on), oldest first."""
     after: Annotated[Whole, Field(le=10**18)] | None = None
     limit: Annotated[Whole, Field(ge=1, le=1000)] = 100
-
-    @field_validator("after", "limit", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value, info):
-        return cls.model_fields[info.field_name].default if value == "" else value
 
 
 def events_after(conn: Connection, after: int, limit: int = BATCH) -> list[dict]:

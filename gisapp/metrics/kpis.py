@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.generations import active_generation
@@ -42,16 +42,6 @@ class KpiQuery(Query):
     since: Day | None = Field(None, alias="from")
     until: Day | None = Field(None, alias="to")
     drill: bool = False
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value):
-        return None if value == "" else value
-
-    @field_validator("drill", mode="before")
-    @classmethod
-    def _flag(cls, value):
-        return False if value is None else value
 
     @model_validator(mode="after")
     def _range(self) -> KpiQuery:
