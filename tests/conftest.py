@@ -9,6 +9,7 @@ goes through `gisapp.db.bind`, inside a transaction that is rolled back afterwar
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -18,16 +19,32 @@ from gisapp.core import settings as config
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
+def owner_url() -> str:
+    """The test database as its owner (migrations, and tests of what the app's role may not do)."""
+    return config.Settings.from_env().effective_test_owner_url
+
+
+@pytest.fixture(scope="session")
+def database_url(owner_url) -> str:
+    """The test database as the app connects to it: its least-privilege role."""
     url = config.Settings.from_env().effective_test_database_url
     os.environ["DATABASE_URL"] = url          # the app, the CLI and the browser server all use it
+    os.environ["GISAPP_OWNER_DATABASE_URL"] = owner_url
+    os.environ["GISAPP_SECRET_KEY"] = "test-" + secrets.token_hex(16)   # not demo mode: a secret of its own
+    os.environ.pop("GISAPP_DEMO", None)
+    # The abuse limits are tested on apps of their own (tests/web/test_limits.py); the rest of the suite
+    # posts and signs in far faster than a person.
+    os.environ["GISAPP_REPORT_LIMIT"] = os.environ["GISAPP_LOGIN_LIMIT"] = "100000 per minute"
+    os.environ["GISAPP_REDIS_URL"] = "redis://127.0.0.1:6379/15"   # the tests' own counters
     config.get_settings.cache_clear()
-    db.drop_database(url)
-    migrate.upgrade(url, config.get_settings())
+    db.drop_database(owner_url)
+    migrate.upgrade(owner_url, config.get_settings())
     from gisapp.demo.load import load_demo
+    from gisapp.demo.users import make_demo_users
     with db.get_engine(url).begin() as conn:
         for _ in load_demo(conn):
             pass
+        make_demo_users(conn)
     return url
 
 
@@ -63,6 +80,16 @@ def conn(database_url):
 
 
 @pytest.fixture
+def owner_conn(owner_url, database_url):
+    """The same, as the schema's owner: for what the app's role may not do (and tests that must)."""
+    with db.get_engine(owner_url).connect() as connection:
+        outer = connection.begin()
+        with db.bind(connection):
+            yield connection
+        outer.rollback()
+
+
+@pytest.fixture
 def sql(conn):
     """Run one SQL statement and return all rows: sql("SELECT …", x=1)."""
     def run(statement: str, **params):
@@ -81,11 +108,35 @@ def sql_count(database_url):
 
 
 @pytest.fixture
-def client(conn):
+def web(conn):
+    """The whole app's Flask server, in the test's transaction."""
     from gisapp.web.app import create_app
-    app = create_app(config.get_settings())
-    app.server.testing = True
-    return app.server.test_client()
+    server = create_app(config.get_settings()).server
+    server.testing = True
+    return server
+
+
+@pytest.fixture
+def client_as(web, conn):
+    """client_as("worker"): a test client with a bearer token of that role's demo user."""
+    from fixtures.people import bearer
+
+    def make(role: str):
+        client = web.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = bearer(conn, role)["Authorization"]
+        return client
+    return make
+
+
+@pytest.fixture
+def client(client_as):
+    """A test client acting as the demo operator (the command centre: every case, all personal data)."""
+    return client_as("operator")
+
+
+@pytest.fixture
+def anonymous(web):
+    return web.test_client()
 
 
 pytest_plugins = ["fixtures.kpi_cases"]

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "gisapp"
-ROOMS = ("core", "boundaries", "cases", "metrics", "map", "live", "demo")   # each imports only rooms before it
+# each imports only rooms before it
+ROOMS = ("core", "access", "boundaries", "cases", "metrics", "map", "live", "demo")
 ON_TOP = ("web", "cli")                                                     # adapters: may use every room
 MAX_LINES = 400
 

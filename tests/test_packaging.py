@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import fields
 from pathlib import Path
 
 import click
@@ -17,7 +16,7 @@ from gisapp.web.api import register
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONDA_ONLY = {"python", "postgis", "selenium"}  # selenium comes with dash[testing] on PyPI
-CONDA_NAMES = {"python-build": "build"}          # conda-forge's name → PyPI's
+CONDA_NAMES = {"python-build": "build", "redis-py": "redis"}   # conda-forge's name → PyPI's
 
 
 def _name(requirement: str) -> str:
@@ -34,8 +33,8 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
 
 
 def test_every_setting_is_documented_with_an_example():
-    for f in fields(Settings):
-        var = f.metadata["env"]
+    for f in Settings.model_fields.values():
+        var = f.alias
         assert re.search(rf"^\| `{var}` \|.*\| `{var}=\S+", README, re.M), \
             f"{var} needs a row with an example in README's settings table"
 

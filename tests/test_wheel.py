@@ -43,11 +43,13 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture
-def wheel_database(database_url):
-    url = with_database(database_url, database_name(database_url) + "_wheel")
-    drop_database(url)
-    yield url
-    drop_database(url)
+def wheel_database(database_url, owner_url):
+    """(as the app, as the owner) for a database of the wheel's own."""
+    name = database_name(database_url) + "_wheel"
+    urls = with_database(database_url, name), with_database(owner_url, name)
+    drop_database(urls[1])
+    yield urls
+    drop_database(urls[1])
 
 
 def test_the_installed_wheel_serves_a_page_and_a_layer(tmp_path, wheel_database):
@@ -62,13 +64,14 @@ def test_the_installed_wheel_serves_a_page_and_a_layer(tmp_path, wheel_database)
     # The dependencies come from this environment (they were installed from PyPI); the package from the wheel.
     (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     run(venv / "bin" / "pip", "install", "--no-deps", "--no-index", "--quiet", wheel)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)} | {"DATABASE_URL": wheel_database}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)} | {
+        "DATABASE_URL": wheel_database[0], "GISAPP_OWNER_DATABASE_URL": wheel_database[1]}
     where = run(venv / "bin" / "python", "-c", "import gisapp; print(gisapp.__file__)", cwd=tmp_path, env=env)
     assert where.startswith(str(site)), where
     assert (site / "gisapp" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo").exists()
 
     gisapp = venv / "bin" / "gisapp"
-    assert "revision 0004" in run(gisapp, "db", "upgrade", cwd=tmp_path, env=env)
+    assert "revision 0005" in run(gisapp, "db", "upgrade", cwd=tmp_path, env=env)
     assert "micro_grid" in run(gisapp, "demo", "load", "--commit", cwd=tmp_path, env=env)
     assert "valid" in run(gisapp, "layers", "validate", cwd=tmp_path, env=env)
 

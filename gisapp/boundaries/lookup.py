@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from pydantic import field_validator, model_validator
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who
+from gisapp.access.privacy import redact, redact_all
 from gisapp.core.schema import CRSES
 from gisapp.core.validation import Query, Whole, check_lonlat, refuse_at
 from gisapp.core.vocabulary import CHAIN_LEVELS, LEVEL_CODES, level_column
@@ -73,8 +75,9 @@ def assignment_of(row: Any) -> dict | None:
     return chain if any(chain.values()) else None
 
 
-def chain_at(conn: Connection, lon: float, lat: float, crs: str = "wgs84") -> dict:
-    """The areas a report at this point would get, with their people, by the assignment rule."""
+def chain_at(conn: Connection, lon: float, lat: float, crs: str = "wgs84", *, who: Who) -> dict:
+    """The areas a report at this point would get, with their people (as `who` may see them), by the
+    assignment rule."""
     hit = conn.execute(_AT_POINT, {"lon": lon, "lat": lat, "crs": crs}).mappings().one()
     ids = [hit[level_column(lv)] for lv in CHAIN_LEVELS if hit[level_column(lv)] is not None]
     return {
@@ -82,12 +85,13 @@ def chain_at(conn: Connection, lon: float, lat: float, crs: str = "wgs84") -> di
         "snapped": hit["snapped_m"] is not None,
         "snapped_m": None if hit["snapped_m"] is None else round(hit["snapped_m"], 2),
         "assignment": assignment_of(hit),
-        "areas": [dict(r) for r in conn.execute(_PEOPLE, {"ids": ids}).mappings()],
+        "areas": redact_all((dict(r) for r in conn.execute(_PEOPLE, {"ids": ids}).mappings()), who),
     }
 
 
-def area_details(conn: Connection, code: str) -> dict | None:
-    """One area of the active generation: its people, its chain upwards and its open cases."""
+def area_details(conn: Connection, code: str, *, who: Who) -> dict | None:
+    """One area of the active generation: its people (as `who` may see them), its chain upwards and its
+    open cases."""
     row = conn.execute(sa.text("""
         SELECT a.id, a.code, a.name, a.level::text AS level, a.population, a.households, a.responsible_name,
                a.responsible_phone, round(a.area_m2) AS area_m2,
@@ -101,12 +105,14 @@ def area_details(conn: Connection, code: str) -> dict | None:
                 WHERE s.open AND a.id = ANY(gisapp_chain_ids(i))) AS open_incidents
         FROM area a WHERE a.generation_id = gisapp_active_generation() AND a.code = :code"""),
         {"code": code}).mappings().first()
-    return dict(row) if row else None
+    return redact(dict(row), who) if row else None
 
 
-def list_areas(conn: Connection, generation: int | None = None, level: str | None = None) -> list[dict]:
-    """Areas without geometry, for tables: the active generation unless one is named."""
-    return [dict(r) for r in conn.execute(sa.text("""
+def list_areas(conn: Connection, generation: int | None = None, level: str | None = None, *,
+               who: Who) -> list[dict]:
+    """Areas without geometry, for tables: the active generation unless one is named; people as `who`
+    may see them."""
+    return redact_all((dict(r) for r in conn.execute(sa.text("""
         WITH open_counts AS (
             SELECT u.area_id, count(*) AS n
             FROM incident i JOIN case_status s ON s.code = i.status, unnest(gisapp_chain_ids(i)) u(area_id)
@@ -118,4 +124,4 @@ def list_areas(conn: Connection, generation: int | None = None, level: str | Non
         FROM area a LEFT JOIN area p ON p.id = a.parent_id LEFT JOIN open_counts o ON o.area_id = a.id
         WHERE a.generation_id = coalesce(:g, gisapp_active_generation())
           AND (CAST(:l AS text) IS NULL OR a.level::text = :l)
-        ORDER BY a.level, a.code"""), {"g": generation, "l": level}).mappings()]
+        ORDER BY a.level, a.code"""), {"g": generation, "l": level}).mappings()), who)

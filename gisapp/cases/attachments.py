@@ -1,6 +1,8 @@
 """Photos and documents on case events, kept in the database with the history they belong to.
 
-The type is read from the file's first bytes, not trusted from the client.
+The type is read from the file's first bytes, not trusted from the client. A photo must decode, and
+is stored re-encoded (turned upright, without its metadata or anything appended to it); a PDF is
+kept as sent, and only ever served as a download. Names lose control characters and paths.
 """
 
 from __future__ import annotations
@@ -8,6 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
+import re
+import unicodedata
+import warnings
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -19,8 +25,22 @@ from sqlalchemy.engine import Connection
 from gisapp.core.errors import ApiError
 from gisapp.core.validation import Body, refuse, text
 
-MAX_FILES = 3
-MAX_BYTES = 700_000  # one such photo in base64 still fits the 1 MB request limit
+MAX_FILES = 3                # per event
+ENVELOPE = 64 * 1024         # the rest of a request body: fields, JSON, base64 padding
+MAX_PIXELS = 40_000_000      # a phone's photo is 12–50 MP; more is refused before it is decoded
+FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def file_limit(max_body_bytes: int) -> int:
+    """The largest file, so that MAX_FILES of them, in base64, fit one request body (GISAPP_MAX_BODY_BYTES)."""
+    return (max_body_bytes - ENVELOPE) * 3 // 4 // MAX_FILES
+
+
+def clean_filename(name: str) -> str:
+    """A name safe to show and to offer as a download: no control characters, no folders."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[\\/]+", "_", name).strip(" .")
+    return name[:200] or "file"
 
 
 @dataclass(frozen=True)
@@ -55,9 +75,16 @@ class AttachmentIn(Body):
             raise refuse("must be {filename, data} with data in base64")
         return value
 
-    def decoded(self) -> Attachment:
-        """The file, its type read from its first bytes; ApiError(422) names what is wrong."""
-        data = self.data.split(",", 1)[1] if self.data.startswith("data:") and "," in self.data else self.data
+    def decoded(self, max_bytes: int) -> Attachment:
+        """The file, its type read from its first bytes, a photo re-encoded; PydanticCustomError names
+        what is wrong."""
+        data = self.data
+        if data.startswith("data:"):
+            if "," not in data:
+                raise refuse("a data: URL needs a comma before its base64")
+            data = data.split(",", 1)[1]
+        if len(data) > max_bytes * 4 // 3 + 4:
+            raise refuse(f"is larger than {max_bytes} bytes")
         try:
             content = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
@@ -65,20 +92,46 @@ class AttachmentIn(Body):
         kind = sniff(content)
         if kind is None:
             raise refuse("must be a JPEG, PNG or WebP photo, or a PDF")
-        if len(content) > MAX_BYTES:
-            raise refuse(f"is {len(content)} bytes; at most {MAX_BYTES}")
-        return Attachment(self.filename, kind, content)
+        if len(content) > max_bytes:
+            raise refuse(f"is {len(content)} bytes; at most {max_bytes}")
+        if kind in FORMATS:
+            content = reencode(content, FORMATS[kind])
+        return Attachment(clean_filename(self.filename), kind, content)
+
+
+def reencode(content: bytes, fmt: str) -> bytes:
+    """The photo drawn again from its pixels alone: upright, no EXIF (no GPS, no camera), nothing appended."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise refuse(f"is {probe.width}×{probe.height} pixels; at most {MAX_PIXELS:,} in all")
+                probe.verify()
+            with Image.open(io.BytesIO(content)) as image:
+                image = ImageOps.exif_transpose(image)
+                if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                out = io.BytesIO()
+                image.save(out, fmt, **({"quality": 90} if fmt in ("JPEG", "WEBP") else {}))
+    except PydanticCustomError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise refuse("is not a photo that can be read (damaged, or not what its first bytes say)") from None
+    return out.getvalue()
 
 
 Files = Annotated[list[AttachmentIn], Field(max_length=MAX_FILES)]
 
 
-def decode(items: list[AttachmentIn] | None) -> list[Attachment]:
+def decode(items: list[AttachmentIn] | None, max_body_bytes: int) -> list[Attachment]:
     """The files of an action, checked one by one; ApiError(422) on attachments[n]."""
     out = []
     for n, item in enumerate(items or []):
         try:
-            out.append(item.decoded())
+            out.append(item.decoded(file_limit(max_body_bytes)))
         except PydanticCustomError as exc:
             raise ApiError(422, [(f"attachments[{n}]", exc.message())]) from None
     return out
@@ -98,8 +151,10 @@ def store(conn: Connection, incident_id: int, files: list[Attachment]) -> list[i
 
 
 def fetch(conn: Connection, attachment_id: int):
-    return conn.execute(sa.text("SELECT filename, content_type, content, sha256 FROM attachment WHERE id = :i"),
-                        {"i": attachment_id}).mappings().first()
+    if not 0 < attachment_id < 2**63:
+        return None
+    return conn.execute(sa.text("SELECT incident_id, filename, content_type, content, sha256 FROM attachment "
+                                "WHERE id = :i"), {"i": attachment_id}).mappings().first()
 
 
 def by_event(conn: Connection, incident_id: int) -> dict[int, list[dict]]:

@@ -140,7 +140,7 @@ def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, 
                 FROM report_staging
                 WHERE row_no BETWEEN :lo AND :hi
                 ORDER BY row_no
-                ON CONFLICT (client_ref) DO NOTHING
+                ON CONFLICT ((coalesce(reported_by, 0)), client_ref) DO NOTHING
                 RETURNING status, snapped_m)
             SELECT count(*), count(*) FILTER (WHERE status = 'assigned'),
                    count(*) FILTER (WHERE snapped_m IS NOT NULL),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gisapp.core.errors import ApiError
 from gisapp.core.schema import CRSES, SOURCES
-from gisapp.core.validation import Body, check_lonlat, not_a_coordinate, number, parse, refuse, text
+from gisapp.core.validation import Body, check_lonlat, not_a_coordinate, number, parse, refuse, storable, text
 
 MAX_DESCRIPTION = 4000
 MAX_CLIENT_REF = 200
@@ -70,9 +70,9 @@ class ReportIn(Body):
             raise refuse("must be a building id (integer) or code (string)")
         if isinstance(value, int) and not 0 < value < 2**63:
             raise refuse(f"unknown building {value}")
-        if isinstance(value, str) and ("\x00" in value or len(value) > 200):
-            raise refuse("must be a building code of at most 200 characters, without NUL characters")
-        return value
+        if isinstance(value, str) and len(value) > 200:
+            raise refuse("must be a building code of at most 200 characters")
+        return storable(value) if isinstance(value, str) else value
 
     @field_validator("lon", "lat", mode="before")
     @classmethod
@@ -102,9 +102,7 @@ class ReportIn(Body):
             return None
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_CLIENT_REF:
             raise refuse(f"must be a non-empty string of at most {MAX_CLIENT_REF} characters")
-        if "\x00" in value:
-            raise refuse("must not contain NUL characters")
-        return value
+        return storable(value)
 
     @field_validator("reported_at", mode="before")
     @classmethod
@@ -144,23 +142,26 @@ def _resolve_building(conn: Connection, ref: int | str) -> int:
     return found
 
 
-def store(conn: Connection, report: ReportIn, actor: str = "api") -> tuple[int, bool]:
-    """Insert the report, or find the one already sent with its client_ref. Returns (id, created)."""
+def store(conn: Connection, report: ReportIn, actor: str = "api", reported_by: int | None = None) -> tuple[int, bool]:
+    """Insert the report, or find the one the same sender (user or token's user) already sent with its
+    client_ref: another sender's ref never matches. Returns (id, created)."""
     building_id = None if report.building_id is None else _resolve_building(conn, report.building_id)
     conn.execute(sa.text("SELECT set_config('gisapp.actor', :a, true), set_config('gisapp.action', 'report', true)"),
                  {"a": actor})
     new_id = conn.scalar(sa.text("""
         INSERT INTO incident (client_ref, category, description, source, input_lon, input_lat,
-                              input_crs, building_id, reported_at, urgent)
+                              input_crs, building_id, reported_at, urgent, reported_by)
         VALUES (:client_ref, :category, :description, :source, :lon, :lat, :crs, :building_id,
-                coalesce(:reported_at, now()), :urgent)
-        ON CONFLICT (client_ref) DO NOTHING
-        RETURNING id"""), {
+                coalesce(:reported_at, now()), :urgent, :reported_by)
+        ON CONFLICT ((coalesce(reported_by, 0)), client_ref) DO NOTHING
+        RETURNING id"""), {"reported_by": reported_by,
         "client_ref": report.client_ref, "category": report.category,
         "description": report.description, "source": report.source,
         "lon": report.lon, "lat": report.lat, "crs": report.crs, "building_id": building_id,
         "reported_at": report.reported_at, "urgent": report.urgent})
     if new_id is not None:
         return new_id, True
-    existing = conn.scalar(sa.text("SELECT id FROM incident WHERE client_ref = :r"), {"r": report.client_ref})
+    existing = conn.scalar(sa.text("SELECT id FROM incident WHERE client_ref = :r "
+                                   "AND coalesce(reported_by, 0) = coalesce(CAST(:u AS bigint), 0)"),
+                           {"r": report.client_ref, "u": reported_by})
     return existing, False

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from pydantic import Field, field_validator
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who, case_scope
+from gisapp.access.privacy import mask_name, mask_phone, redact_all, unmasked
 from gisapp.boundaries.lookup import assignment_of
 from gisapp.core.validation import Day, Query, Whole, refuse, text
 from gisapp.core.vocabulary import CHAIN_LEVELS, LEVEL_CODES, STATUS_CODES, level_column
@@ -59,7 +61,7 @@ def case_dict(row: Any, base_url: str = "") -> dict:
         "created_at": row["created_at"].isoformat(),
         "assignment": assignment_of(row),
         "owner_level": row["owner_level"],
-        # The handler is the owner area's responsible worker (until users and roles land).
+        # The handler is the owner area's responsible worker.
         "handler": None if row["handler_area"] is None else {
             "area": row["handler_area"], "name": row["handler_name"], "phone": row["handler_phone"]},
         "satisfaction": row["satisfaction"],
@@ -113,11 +115,21 @@ class CaseQuery(Query):
         return value or None
 
 
-def list_cases(conn: Connection, query: CaseQuery, *, limit: int | None = None, offset: int | None = None,
-                 base_url: str = "") -> tuple[int, list[dict]]:
-    """Cases matching the query, newest first, and the total count (one page, unless limit is given)."""
-    where = ["true"]
-    params: dict = {"limit": limit or query.per_page,
+def _shown_to(case: dict, who: Who) -> dict:
+    """A case as `who` sees it: the handler's name and phone masked for roles without personal data."""
+    if case["handler"] is not None and not unmasked(who):
+        case["handler"] = {**case["handler"], "name": mask_name(case["handler"]["name"]),
+                           "phone": mask_phone(case["handler"]["phone"])}
+    return case
+
+
+def list_cases(conn: Connection, query: CaseQuery, *, who: Who, limit: int | None = None, offset: int | None = None,
+               base_url: str = "") -> tuple[int, list[dict]]:
+    """The cases `who` may see matching the query, newest first, and the total count (one page, unless
+    limit is given)."""
+    scope, params = case_scope(who)
+    where = [scope]
+    params |= {"limit": limit or query.per_page,
                     "offset": offset if offset is not None else (query.page - 1) * query.per_page}
     given = {"status": query.status, "area": query.area, "category": query.category, "level": query.level,
              "since": query.since, "until": query.until, "overdue": query.overdue}
@@ -132,7 +144,7 @@ def list_cases(conn: Connection, query: CaseQuery, *, limit: int | None = None, 
     total = conn.scalar(sa.text(f"SELECT count(*) FROM ({sql}) x"), params)
     rows = conn.execute(sa.text(sql + " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"),
                         params).mappings()
-    return total, [case_dict(r, base_url) for r in rows]
+    return total, [_shown_to(case_dict(r, base_url), who) for r in rows]
 
 
 TASKS = sa.text("""
@@ -141,19 +153,26 @@ TASKS = sa.text("""
     WHERE t.incident_id = :i ORDER BY t.id""")
 
 
-def department_tasks(conn: Connection, incident_id: int) -> list[dict]:
-    return [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
-            for r in conn.execute(TASKS, {"i": incident_id}).mappings()]
+def department_tasks(conn: Connection, incident_id: int, who: Who) -> list[dict]:
+    return redact_all(({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
+                       for r in conn.execute(TASKS, {"i": incident_id}).mappings()), who)
 
 
-def get_case(conn: Connection, incident_id: int, base_url: str = "") -> dict | None:
-    """One case in the API's shape, with its department tasks."""
+def visible(conn: Connection, incident_id: int, who: Who) -> bool:
+    """Whether the case exists and `who` may see it (a case outside one's scope is simply not found)."""
     if not 0 < incident_id < 2**63:
+        return False
+    scope, params = case_scope(who)
+    return bool(conn.scalar(sa.text(f"SELECT 1 FROM incident i WHERE i.id = :id AND {scope}"),
+                            {"id": incident_id, **params}))
+
+
+def get_case(conn: Connection, incident_id: int, base_url: str = "", *, who: Who) -> dict | None:
+    """One case in the API's shape, with its department tasks; None if there is none `who` may see."""
+    if not visible(conn, incident_id, who):
         return None
     row = conn.execute(sa.text(CASE_SELECT + " WHERE i.id = :id"), {"id": incident_id}).mappings().first()
-    if row is None:
-        return None
-    return {**case_dict(row, base_url), "department_tasks": department_tasks(conn, incident_id)}
+    return {**_shown_to(case_dict(row, base_url), who), "department_tasks": department_tasks(conn, incident_id, who)}
 
 
 EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_at", "lon", "lat",
@@ -163,8 +182,9 @@ EXPORT_COLUMNS = ["id", "client_ref", "status", "category", "source", "reported_
 
 def iter_export_rows(conn: Connection) -> Iterator[dict]:
     """Every incident with its codes at every level, streamed in id order."""
-    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        sa.text(CASE_SELECT + " ORDER BY i.id"))
+    # Options on the statement, not the connection: the caller's connection must not go on streaming.
+    result = conn.execute(sa.text(CASE_SELECT + " ORDER BY i.id").execution_options(stream_results=True,
+                                                                                    yield_per=2000))
     for row in result.mappings():
         yield {c: row[c] for c in EXPORT_COLUMNS}
 

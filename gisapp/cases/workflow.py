@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from typing import Annotated, Literal
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, Field
+from pydantic import Field
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who
+from gisapp.access.privacy import redact_all
 from gisapp.core.errors import ApiError
-from gisapp.core.validation import Body, refuse, text
+from gisapp.core.validation import Body, text
 from gisapp.core.vocabulary import SATISFACTION_CODES, TASK_MOVES, TRANSITION_ACTIONS
 
 from . import attachments
@@ -25,13 +27,6 @@ from .attachments import Files
 MAX_NOTE = 4000
 
 
-def _named(value: str) -> str:
-    if not value.strip():
-        raise refuse("must name who acts")
-    return value
-
-
-Actor = Annotated[text(200, min_length=1), AfterValidator(_named)]
 Note = text(MAX_NOTE)
 Id = Annotated[int, Field(gt=0, lt=2**31)]
 
@@ -39,7 +34,6 @@ Id = Annotated[int, Field(gt=0, lt=2**31)]
 class ActionIn(Body):
     """One action on a case (POST /reports/<id>/events, the console's buttons)."""
     action: Literal[TRANSITION_ACTIONS]
-    actor: Actor
     note: Note = ""
     satisfaction: Literal[SATISFACTION_CODES] | None = None   # for evaluate
     version: Id | None = None                                 # optimistic locking: the version you saw
@@ -50,7 +44,6 @@ class ActionIn(Body):
 class CalloutIn(Body):
     """吹哨报到: call a department to a case (POST /reports/<id>/departments)."""
     department: text(50, min_length=1)
-    actor: Actor
     note: Note = ""
 
 
@@ -58,13 +51,11 @@ class PlaceIn(Body):
     """Put an unlocated report on the map (the console: a click on the case's map)."""
     lon: Annotated[float, Field(ge=-180, le=180)]
     lat: Annotated[float, Field(ge=-90, le=90)]
-    actor: Actor
 
 
 class TaskMoveIn(Body):
     """Move a department task on (POST /department-tasks/<id>)."""
     status: Literal[TASK_MOVES]
-    actor: Actor
     note: Note = ""
 
 
@@ -108,12 +99,13 @@ def transition(conn: Connection, incident_id: int, action: str, actor: str, note
     return version
 
 
-def perform(conn: Connection, incident_id: int, command: ActionIn) -> int:
-    """Apply an action as the API and the console send it; returns the case's new version."""
-    return transition(conn, incident_id, command.action, command.actor, command.note, command.version,
+def perform(conn: Connection, incident_id: int, command: ActionIn, actor: str, max_body_bytes: int) -> int:
+    """Apply an action as the API and the console send it, as `actor` (the signed-in user's name, never
+    a field of the request); returns the case's new version."""
+    return transition(conn, incident_id, command.action, actor, command.note, command.version,
                       command.satisfaction if command.action == "evaluate" else None,
                       command.duplicate_of if command.action == "merge" else None,
-                      attachments.decode(command.attachments))
+                      attachments.decode(command.attachments, max_body_bytes))
 
 
 def call_department(conn: Connection, incident_id: int, department: str, actor: str, note: str = "") -> int:
@@ -122,6 +114,12 @@ def call_department(conn: Connection, incident_id: int, department: str, actor: 
     with database_rules(), _savepoint(conn):
         return conn.scalar(sa.text("SELECT gisapp_call_department(:i, :d, :who, :note)"),
                            {"i": incident_id, "d": department, "who": actor, "note": note or ""})
+
+
+def task_department(conn: Connection, task_id: int) -> str | None:
+    """The department a task calls (a department user may move only its own)."""
+    _check_id(task_id, "task")
+    return conn.scalar(sa.text("SELECT department FROM department_task WHERE id = :t"), {"t": task_id})
 
 
 def update_task(conn: Connection, task_id: int, status: str, actor: str, note: str = "") -> None:
@@ -136,11 +134,12 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
     return list(conn.scalar(sa.text("SELECT gisapp_allowed_actions(:i)"), {"i": incident_id}) or [])
 
 
-def history(conn: Connection, incident_id: int) -> list[dict]:
+def history(conn: Connection, incident_id: int, who: Who) -> list[dict]:
+    """A case's events, oldest first, with their files; names masked for roles without personal data."""
     files = attachments.by_event(conn, incident_id)
-    return [{**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
+    return redact_all(({**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
         SELECT id, at, actor, action, from_status, to_status, note, data
-        FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()]
+        FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()), who)
 
 
 def place(conn: Connection, incident_id: int, lon: float, lat: float, actor: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gisapp.access.permissions import SYSTEM
 from gisapp.boundaries import checks, importer, lookup
 from gisapp.boundaries import generations as generations_mod
 from gisapp.boundaries.problems import ImportProblem
@@ -92,7 +93,7 @@ def areas_check(generation: int | None) -> None:
 def areas_list(level: str | None, generation: int | None) -> None:
     """Areas of the active generation (or --generation), one a line."""
     with connect() as conn:
-        for a in lookup.list_areas(conn, generation, level):
+        for a in lookup.list_areas(conn, generation, level, who=SYSTEM):
             click.echo(f"{a['level']:10} {a['code']:20} {a['name']}  pop={a['population'] or '-'} "
                        f"open={a['open_incidents']}")
 

@@ -16,8 +16,9 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Create the database if needed, migrate it to the newest schema, sync settings it reads."""
-    before, after, days = migrate.upgrade(get_settings().database_url, get_settings())
+    """Create the database if needed, migrate it (as GISAPP_OWNER_DATABASE_URL), grant the app's role."""
+    settings = get_settings()
+    before, after, days = migrate.upgrade(settings.effective_owner_url, settings)
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
                + (f"; working calendar: {days} days" if days else ""))
 

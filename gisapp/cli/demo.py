@@ -1,4 +1,4 @@
-"""`gisapp demo load`: the demo district, into an empty database."""
+"""`gisapp demo load`: the demo district, into an empty database; `gisapp demo users`: its people."""
 
 from __future__ import annotations
 
@@ -26,3 +26,24 @@ def demo_load(commit: bool, if_empty: bool) -> None:
             fail(["the demo loads only into an empty database"], "demo: the database already holds data")
         for line in load_demo(conn):
             click.echo(line)
+
+
+@demo.command("users")
+def demo_users() -> None:
+    """One user per role (demo mode only, GISAPP_DEMO=1): prints their names, and a password once."""
+    from gisapp.core.db import begin
+    from gisapp.core.settings import get_settings
+    from gisapp.demo.users import make_demo_users
+    if not get_settings().demo:
+        raise click.ClickException("demo users exist only in demo mode (GISAPP_DEMO=1); "
+                                   "make real accounts with `gisapp users add`")
+    with begin() as conn:
+        password, people = make_demo_users(conn)
+    click.echo("demo users, one per role:")
+    for u in people:
+        click.echo(f"  {u['name']:<18} {u['role']:<11} {u['scope']}".rstrip())
+    if password:
+        click.echo(f"password for all of them (shown this once): {password}")
+    else:
+        click.echo("their password was shown when they were made; set another with "
+                   "`gisapp users passwd demo.admin --password-stdin`")

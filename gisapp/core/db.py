@@ -19,8 +19,10 @@ _bound: ContextVar[Connection | None] = ContextVar("gisapp_bound_connection", de
 
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """One pooled engine per URL; created lazily, never at import time."""
-    return sa.create_engine(sqlalchemy_url(url or get_settings().database_url), pool_pre_ping=True)
+    """One pooled engine per URL; created lazily, never at import time. Connections are pinged before
+    use, so a restarted database is simply reconnected; an unreachable one fails within seconds."""
+    return sa.create_engine(sqlalchemy_url(url or get_settings().database_url), pool_pre_ping=True,
+                            pool_timeout=10, connect_args={"connect_timeout": 5})
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from .db import ensure_database, get_engine
-from .settings import Settings
+from .settings import Settings, user_name
 from .workdays import sync_calendar
 
 HERE = Path(__file__).resolve().parent
@@ -35,10 +35,12 @@ _VIEWS = sa.text(f"""
     SELECT format('DROP VIEW IF EXISTS %s CASCADE', c.oid::regclass)
     FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace
       AND {_OURS.format(oid="c.oid")}""")
-_STALE_FUNCTIONS = sa.text(f"""
-    SELECT format('DROP FUNCTION %s', p.oid::regprocedure)
+# Our functions, each with its row's version: CREATE OR REPLACE writes a new row version, so a function
+# whose version is unchanged after the files ran is one no file defines any more (stale).
+_FUNCTIONS = sa.text(f"""
+    SELECT p.oid, p.ctid::text, format('DROP FUNCTION %s', p.oid::regprocedure)
     FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'gisapp\\_%'
-      AND p.xmin <> pg_current_xact_id()::xid AND {_OURS.format(oid="p.oid")}""")
+      AND {_OURS.format(oid="p.oid")}""")
 
 
 def _config(conn: Connection) -> Config:
@@ -64,19 +66,45 @@ def apply_repeatable(conn: Connection) -> list[str]:
     for query in (_TRIGGERS, _VIEWS):
         for (statement,) in conn.execute(query).all():
             _run(conn, statement)
+    before = set(conn.execute(_FUNCTIONS).all())
     files = sorted(REPEATABLE.glob("*.sql"))
     if not files:   # a package built without its SQL would leave the released revisions' old functions
         raise RuntimeError(f"no repeatable SQL files in {REPEATABLE}: the package is incomplete")
     for path in files:
         _run(conn, path.read_text(encoding="utf-8"))
-    for (statement,) in conn.execute(_STALE_FUNCTIONS).all():
+    for _oid, _version, statement in before & set(conn.execute(_FUNCTIONS).all()):
         _run(conn, statement)
     _run(conn, "SET LOCAL check_function_bodies = on")
     return [p.name for p in files]
 
 
-def upgrade(url: str, settings: Settings, to: str = "head") -> tuple[str | None, str, int]:
-    """Create the database if needed, migrate it, and write the settings and calendar that triggers
+# The app's role may read and write, but never rewrite history: no UPDATE or DELETE on these.
+APPEND_ONLY = ("incident_event", "attachment", "audit_log")
+_GRANTS = """
+    GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {role};
+    GRANT USAGE ON SCHEMA public TO {role};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+    REVOKE UPDATE, DELETE, TRUNCATE ON {append_only} FROM {role};
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version, spatial_ref_sys FROM {role};
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+"""
+
+
+def grant(conn: Connection, role: str) -> bool:
+    """Make `role` (created if missing, without a password) the app's least-privilege login.
+    False when the app connects as the owner itself, which no grant can restrict."""
+    if not role or role == conn.scalar(sa.text("SELECT current_user")):
+        return False
+    if not conn.scalar(sa.text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :r)"), {"r": role}):
+        _run(conn, conn.scalar(sa.text("SELECT format('CREATE ROLE %I LOGIN', CAST(:r AS text))"), {"r": role}))
+    quoted = conn.execute(sa.text("SELECT quote_ident(:r), quote_ident(current_database())"), {"r": role}).one()
+    _run(conn, _GRANTS.format(role=quoted[0], db=quoted[1], append_only=", ".join(APPEND_ONLY)))
+    return True
+
+
+def upgrade(url: str, settings: Settings, to: str = "head", app_role: str | None = None) -> tuple[str | None, str, int]:
+    """Create the database if needed, migrate it as the owner (`url`), grant the app's role (the user
+    of DATABASE_URL, or `app_role`) what it may do, and write the settings and calendar that triggers
     read. Returns (revision before, revision after, calendar days written).
 
     `to` other than head stops at that frozen revision without the repeatable files (the upgrade
@@ -89,6 +117,7 @@ def upgrade(url: str, settings: Settings, to: str = "head") -> tuple[str | None,
         if to != "head":
             return before, after, 0
         apply_repeatable(conn)
+        grant(conn, user_name(settings.database_url) if app_role is None else app_role)
         conn.execute(sa.text("INSERT INTO app_setting VALUES (:k, :v) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
                      [{"k": "snap_metres", "v": str(settings.snap_metres)},

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
-from sqlalchemy.dialects.postgresql import ENUM, JSONB
+from sqlalchemy.dialects.postgresql import ENUM, INET, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .vocabulary import LEVEL_CODES
@@ -109,7 +109,8 @@ class Checkpoint(Base):
 class Incident(Base):
     __tablename__ = "incident"
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
-    client_ref: Mapped[str | None] = mapped_column(sa.Text, unique=True)
+    client_ref: Mapped[str | None] = mapped_column(sa.Text)   # unique per sender (reported_by)
+    reported_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     category: Mapped[str] = mapped_column(sa.ForeignKey("category.code"))
     description: Mapped[str] = mapped_column(sa.Text, server_default="")
     source: Mapped[str] = mapped_column(sa.Text, server_default="app")
@@ -151,6 +152,7 @@ class IncidentEvent(Base):
     to_status: Mapped[str | None] = mapped_column(sa.Text)
     note: Mapped[str] = mapped_column(sa.Text, server_default="")
     data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
 
 
 class CalendarDay(Base):
@@ -265,6 +267,64 @@ class BasemapFeature(Base):
     min_zoom: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     geom = mapped_column(_geom("GEOMETRY"), nullable=False)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    personal_data: Mapped[bool] = mapped_column(sa.Boolean)
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.Text, unique=True)
+    display_name: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[str] = mapped_column(sa.ForeignKey("user_role.code"))
+    area_code: Mapped[str | None] = mapped_column(sa.Text)
+    department: Mapped[str | None] = mapped_column(sa.ForeignKey("department.code"))
+    password_hash: Mapped[str | None] = mapped_column(sa.Text)
+    disabled: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    label: Mapped[str] = mapped_column(sa.Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class LoginLink(Base):
+    __tablename__ = "login_link"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    token_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    next_path: Mapped[str] = mapped_column(sa.Text, server_default="/")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp())
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    actor: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.Text)
+    target: Mapped[str] = mapped_column(sa.Text, server_default="")
+    detail: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    ip: Mapped[str | None] = mapped_column(INET)
 
 
 metadata = Base.metadata

@@ -50,9 +50,15 @@ def refuse_at(model: type[BaseModel], field: str, message: str, value: Any) -> V
         type=PydanticCustomError("refused", message), loc=(field,), input=value)])
 
 
-def _no_nul(value: str) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """Text PostgreSQL and UTF-8 can hold: no NUL, no lone UTF-16 surrogate (JSON's \\ud800 escapes)."""
     if "\x00" in value:
         raise refuse("must not contain NUL characters")
+    if _SURROGATE.search(value):
+        raise refuse("must be valid Unicode text (it holds a lone UTF-16 surrogate)")
     return value
 
 
@@ -77,7 +83,7 @@ Whole = Annotated[int, BeforeValidator(_whole)]   # a whole number in a query: "
 
 def text(max_length: int, min_length: int = 0):
     """A string of at most `max_length` characters, without NUL (PostgreSQL refuses it in text)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(storable)]
 
 
 def number(value) -> float | None:

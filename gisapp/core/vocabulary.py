@@ -1,9 +1,10 @@
-"""The shared vocabulary in Python: statuses, actions, satisfaction grades, task states and levels.
+"""The shared vocabulary in Python: statuses, actions, satisfaction grades, task states, levels, roles.
 
 The database is the source: revision 0004's tables (case_status, case_action, satisfaction,
-task_status, area_level_label) and the area_level enum. vocabulary_generated.py is a copy written
-from it by `gisapp db vocabulary --write`, so models and labels can use it at import time without
-a connection; tests/core/test_vocabulary.py fails when the copy and a fresh database disagree.
+task_status, area_level_label), revision 0005's user_role and the area_level enum.
+vocabulary_generated.py is a copy written from it by `gisapp db vocabulary --write`, so models and
+labels can use it at import time without a connection; tests/core/test_vocabulary.py fails when the
+copy and a fresh database disagree.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .vocabulary_generated import ACTIONS, LEVELS, SATISFACTIONS, STATUSES, TASK_STATUSES
+from .vocabulary_generated import ACTIONS, LEVELS, ROLES, SATISFACTIONS, STATUSES, TASK_STATUSES
 
 GENERATED = Path(__file__).with_name("vocabulary_generated.py")
 
@@ -24,6 +25,8 @@ TRANSITION_ACTIONS = tuple(a.code for a in ACTIONS if a.by_transition)   # what 
 SATISFACTION_CODES = tuple(s.code for s in SATISFACTIONS)
 TASK_STATUS = {t.code: t for t in TASK_STATUSES}
 TASK_MOVES = tuple(t.code for t in TASK_STATUSES if any(o.next == t.code for o in TASK_STATUSES))
+ROLE = {r.code: r for r in ROLES}
+ROLE_CODES = tuple(ROLE)
 LEVEL_CODES = tuple(lv.code for lv in LEVELS)            # top first, as the area_level enum orders them
 CHAIN_LEVELS = tuple(reversed(LEVEL_CODES))              # finest first, as a case's chain is shown
 
@@ -42,6 +45,7 @@ _TABLES = {
     "Action": ("ACTIONS", "SELECT code, label, by_transition, needs_note FROM case_action ORDER BY sort"),
     "Satisfaction": ("SATISFACTIONS", "SELECT code, label, satisfied FROM satisfaction ORDER BY sort"),
     "TaskStatus": ("TASK_STATUSES", "SELECT code, label, next FROM task_status ORDER BY sort"),
+    "Role": ("ROLES", "SELECT code, label, personal_data FROM user_role ORDER BY sort"),
     "Level": ("LEVELS", """SELECT l.level::text AS code, n.label
                            FROM unnest(enum_range(NULL::area_level)) WITH ORDINALITY l(level, sort)
                            JOIN area_level_label n ON n.level = l.level ORDER BY l.sort"""),

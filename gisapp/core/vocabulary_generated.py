@@ -95,6 +95,22 @@ TASK_STATUSES = (
 )
 
 
+class Role(NamedTuple):
+    code: str
+    label: str
+    personal_data: bool
+
+
+ROLES = (
+    Role("admin", N_("Administrator"), True),
+    Role("operator", N_("Operator"), True),
+    Role("planner", N_("Planner"), False),
+    Role("worker", N_("Grid worker"), True),
+    Role("department", N_("Department"), False),
+    Role("viewer", N_("Viewer (big screen)"), False),
+)
+
+
 class Level(NamedTuple):
     code: str
     label: str

@@ -18,16 +18,19 @@ from pydantic import Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from gisapp.access.permissions import Who, case_scope
 from gisapp.core.validation import Query, Whole
 
 from .listener import Listener
 
 PING_SECONDS = 15.0        # a keep-alive message: lets the page see the stream is alive
 STREAM_SECONDS = 300.0     # then the stream ends and the browser reconnects with Last-Event-ID
-BATCH = 500
+BATCH = 100                # events per message at most: a message stays a few tens of kilobytes
 
+# A bounded summary of each event: what happened to which case, where. Never the note, never a name
+# or a phone number (the case's history, behind its permission, has those).
 EVENT_SELECT = """
-    SELECT e.id, e.incident_id, e.at, e.actor, e.action, e.from_status, e.to_status, e.note,
+    SELECT e.id, e.incident_id, e.at, e.action, e.from_status, e.to_status,
            i.category, c.name_zh AS category_zh, c.name_en AS category_en, i.urgent, i.status,
            own.code AS area_code, own.name AS area_name,
            ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
@@ -51,15 +54,19 @@ class FeedQuery(Query):
     limit: Annotated[Whole, Field(ge=1, le=1000)] = 100
 
 
-def events_after(conn: Connection, after: int, limit: int = BATCH) -> list[dict]:
-    rows = conn.execute(sa.text(EVENT_SELECT + " WHERE e.id > :after ORDER BY e.id LIMIT :limit"),
-                        {"after": after, "limit": limit}).mappings()
+def events_after(conn: Connection, after: int, limit: int = BATCH, *, who: Who) -> list[dict]:
+    """The events after an id of the cases `who` may see, oldest first."""
+    scope, params = case_scope(who)
+    rows = conn.execute(sa.text(EVENT_SELECT + f" WHERE e.id > :after AND {scope} ORDER BY e.id LIMIT :limit"),
+                        {"after": after, "limit": limit, **params}).mappings()
     return [_row(r) for r in rows]
 
 
-def recent_events(conn: Connection, limit: int = 20) -> list[dict]:
-    """The newest events first (the ticker)."""
-    rows = conn.execute(sa.text(EVENT_SELECT + " ORDER BY e.id DESC LIMIT :limit"), {"limit": limit}).mappings()
+def recent_events(conn: Connection, limit: int = 20, *, who: Who) -> list[dict]:
+    """The newest events of the cases `who` may see, newest first (the ticker)."""
+    scope, params = case_scope(who)
+    rows = conn.execute(sa.text(EVENT_SELECT + f" WHERE {scope} ORDER BY e.id DESC LIMIT :limit"),
+                        {"limit": limit, **params}).mappings()
     return [_row(r) for r in rows]
 
 

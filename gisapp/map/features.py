@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import math
 import threading
 import time
@@ -19,6 +20,8 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who, case_scope
+from gisapp.access.privacy import PERSONAL, redact, unmasked
 from gisapp.core.validation import Query, refuse
 
 from .registry import Layer
@@ -114,8 +117,9 @@ class ViewportQuery(Query):
         return snap(*self.bbox, self.z)
 
 
-def _select(layer: Layer, view: Viewport) -> tuple[str, dict]:
-    """The one query for a layer: identifiers come from the validated registry, values are bound."""
+def _select(layer: Layer, view: Viewport, who: Who | None = None) -> tuple[str, dict]:
+    """The one query for a layer: identifiers come from the validated registry, values are bound.
+    A layer of cases shows a worker or a department only the cases they may see."""
     params: dict = {"w": view.west, "s": view.south, "e": view.east, "n": view.north,
                     "digits": view.digits, "limit": layer.max_features, "tol": view.tolerance}
     geom = f'"{layer.geometry_field}"'
@@ -132,6 +136,10 @@ def _select(layer: Layer, view: Viewport) -> tuple[str, dict]:
     if layer.feature_min_zoom:
         params["z"] = view.zoom
         where.append(f'"{layer.feature_min_zoom}" <= :z')
+    if layer.panel == "incident" and who is not None and who.scoped:
+        condition, scope_params = case_scope(who)
+        where.append(f'"{layer.id_field}" IN (SELECT i.id FROM incident i WHERE {condition})')
+        params.update(scope_params)
     sql = f"""
         WITH f AS (
             SELECT "{layer.id_field}" AS _fid, {", ".join(columns) or "NULL AS _none"}, {geom} AS _g
@@ -148,12 +156,25 @@ def _select(layer: Layer, view: Viewport) -> tuple[str, dict]:
     return sql, params
 
 
-def query_features(conn: Connection, layer: Layer, view: Viewport) -> str:
-    """The FeatureCollection as JSON text; empty outside the layer's zoom range."""
+def query_features(conn: Connection, layer: Layer, view: Viewport, who: Who | None = None) -> str:
+    """The FeatureCollection as JSON text, as `who` may see it; empty outside the layer's zoom range."""
     if not layer.shows_at(view.zoom):
         return '{"type": "FeatureCollection", "features": [], "truncated": false}'
-    sql, params = _select(layer, view)
-    return conn.execute(sa.text(sql), params).scalar_one()
+    sql, params = _select(layer, view, who)
+    body = conn.execute(sa.text(sql), params).scalar_one()
+    if unmasked(who) or not any(c in PERSONAL for c in layer.columns):
+        return body
+    collection = json.loads(body)
+    for feature in collection["features"]:
+        feature["properties"] = redact(feature["properties"], who)
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+
+
+def _audience(layer: Layer, who: Who | None) -> tuple:
+    """What, besides the viewport, makes two people's answers differ: masks and scope."""
+    masked = not unmasked(who) and any(c in PERSONAL for c in layer.columns)
+    scope = (who.area_code, who.department, who.case_id) if layer.panel == "incident" and who and who.scoped else ()
+    return masked, scope
 
 
 def version(conn: Connection, layer: Layer) -> tuple | None:
@@ -223,16 +244,16 @@ class ViewportCache:
         return len(self._items)
 
 
-def layer_features(conn: Connection, layer: Layer, view: Viewport,
-                   cache: ViewportCache | None) -> tuple[Answer, bool]:
+def layer_features(conn: Connection, layer: Layer, view: Viewport, cache: ViewportCache | None, *,
+                   who: Who) -> tuple[Answer, bool]:
     """(answer, whether it came from the cache)."""
     key_version = version(conn, layer)
-    key = (layer.id, key_version, view)
+    key = (layer.id, key_version, view, _audience(layer, who))
     if cache is not None and key_version is not None:
         found = cache.get(key)
         if found is not None:
             return found, True
-    body = query_features(conn, layer, view).encode("utf-8")
+    body = query_features(conn, layer, view, who).encode("utf-8")
     etag = hashlib.sha1(repr(key).encode() + (body if key_version is None else b"")).hexdigest()[:20]
     answer = Answer(body, etag)
     if cache is not None and key_version is not None:

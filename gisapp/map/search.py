@@ -11,13 +11,16 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who, case_scope
+
 _FEATURE = "json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON({g}, 7)::json, 'properties', '{{}}'::json)"
 _BOUNDS = "json_build_array(json_build_array(ST_YMin({g}), ST_XMin({g})), json_build_array(ST_YMax({g}), ST_XMax({g})))"
 
-INCIDENT = sa.text(f"""
-    SELECT 'incident' AS kind, id::text AS key, '#' || id AS label,
-           {_FEATURE.format(g='geom')}::text AS feature, ST_X(geom) AS lon, ST_Y(geom) AS lat, NULL::text AS bounds
-    FROM incident WHERE id = :id AND geom IS NOT NULL""")
+INCIDENT = f"""
+    SELECT 'incident' AS kind, i.id::text AS key, '#' || i.id AS label,
+           {_FEATURE.format(g='i.geom')}::text AS feature, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat,
+           NULL::text AS bounds
+    FROM incident i WHERE i.id = :id AND i.geom IS NOT NULL AND """
 
 AREA = sa.text(f"""
     SELECT 'area' AS kind, code AS key, name AS label, {_FEATURE.format(g='geom')}::text AS feature,
@@ -45,8 +48,10 @@ def _hit(row) -> dict:
     return out
 
 
-def find_incident(conn: Connection, incident_id: int) -> dict | None:
-    row = conn.execute(INCIDENT, {"id": incident_id}).first()
+def find_incident(conn: Connection, incident_id: int, who: Who) -> dict | None:
+    """A case `who` may see, by id."""
+    scope, params = case_scope(who)
+    row = conn.execute(sa.text(INCIDENT + scope), {"id": incident_id, **params}).first()
     return _hit(row) if row else None
 
 
@@ -55,7 +60,7 @@ def find_area(conn: Connection, text: str, fuzzy: bool = False) -> dict | None:
     return _hit(row) if row else None
 
 
-def find(conn: Connection, text: str) -> dict | None:
+def find(conn: Connection, text: str, who: Who) -> dict | None:
     """The first match: an incident id (#123 or 123), then an exact area or building code or name,
     then a name containing the text. None when nothing matches."""
     text = (text or "").strip()
@@ -63,7 +68,7 @@ def find(conn: Connection, text: str) -> dict | None:
         return None
     digits = text.lstrip("#")
     if digits.isdecimal() and len(digits) < 19:
-        hit = find_incident(conn, int(digits))
+        hit = find_incident(conn, int(digits), who)
         if hit:
             return hit
     for fuzzy in (False, True):

@@ -1,6 +1,8 @@
-"""The one place that assembles the web app: Flask with Babel and the JSON API, then the Dash pages on top.
+"""The one place that assembles the web app: Flask with Babel, sign-in, the guard and the JSON API, then
+the Dash pages on top.
 
-`create_flask()` alone serves the API (no Dash is imported); `create_app()` adds the pages.
+`create_flask()` alone serves the API and the sign-in pages (no Dash is imported); `create_app()` adds
+the pages. Outside demo mode neither starts with the development secret key.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from pathlib import Path
 from flask import Flask, request
 from flask_babel import Babel
 
-from gisapp.core.settings import Settings, get_settings
+from gisapp.core.settings import DEV_SECRET, Settings, SettingsError, get_settings
 
-from . import api
+from . import api, auth, faults, guard, headers, limits, login
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("zh_CN", "en")
@@ -36,7 +38,10 @@ def _remember_language(response):
 def create_flask(settings: Settings | None = None) -> Flask:
     """Flask with its settings, translations and the API under /api/v1."""
     settings = settings or get_settings()
-    server = Flask("gisapp")
+    if settings.secret_key == DEV_SECRET and not settings.demo:
+        raise SettingsError("GISAPP_SECRET_KEY is the development key: set a secret of your own "
+                            "(e.g. GISAPP_SECRET_KEY=$(openssl rand -hex 32)), or GISAPP_DEMO=1 for a demo")
+    server = Flask("gisapp", static_folder=str(HERE / "static"), template_folder=str(HERE / "templates"))
     server.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -47,8 +52,15 @@ def create_flask(settings: Settings | None = None) -> Flask:
     )
     server.json.ensure_ascii = False
     Babel(server, locale_selector=lambda: select_locale(settings.language))
+    limits.install_body_limit(server)
+    auth.install(server, settings)
+    guard.install(server)
     api.register(server)
+    server.register_blueprint(login.bp)
+    limits.install(server, settings)
+    faults.install(server)
     server.after_request(_remember_language)
+    headers.install(server, settings)
     return server
 
 
@@ -74,6 +86,9 @@ def create_app(settings: Settings | None = None):
     ui.register(app)
     app.layout = dash.html.Div([dash.page_container], id="app-root")
     # Dash finishes its set-up on the first request, without a lock: under threaded workers a second
-    # request can find it half done and 500 on a script. One request here does it before serving.
-    server.test_client().get("/_dash-dependencies")
+    # request can find it half done and 500 on a script. One (public) request here does it before serving.
+    server.test_client().get("/_favicon.ico")
+    guard.install_dash(server)
+    guard.check_declared(app)
+    headers.allow_scripts(server, settings, app.csp_hashes())   # after the set-up: it adds an inline script
     return app

@@ -31,5 +31,6 @@ def run(host: str, port: int, workers: int, dev: bool = False, threads: int = 32
         return
     # Threaded workers: a live map keeps one server-sent-events stream open, which must not hold a
     # whole worker. Streams end after a few minutes and on shutdown, and the browser reconnects.
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": threads,
-               "accesslog": "-", "timeout": 60, "graceful_timeout": 5}, api_only).run()
+    # gisapp's gthread worker reads each request's headers before giving it a thread (web/worker.py).
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gisapp.web.worker.Worker",
+               "threads": threads, "accesslog": "-", "timeout": 60, "graceful_timeout": 5}, api_only).run()

@@ -13,9 +13,9 @@ from gisapp.cli import main
 
 @pytest.fixture
 def gisapp(conn):
-    """gisapp("areas", "list") → the click Result; asserts success unless ok=False."""
-    def run(*args, ok=True):
-        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    """gisapp("areas", "list") → the click Result; asserts success unless ok=False. input: its stdin."""
+    def run(*args, ok=True, input=None):   # noqa: A002 (click's name)
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, input=input)
         if ok:
             assert result.exit_code == 0, result.output
         return result

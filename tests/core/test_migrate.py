@@ -25,6 +25,7 @@ RELEASED = {
     "versions/0002_workflow.py": "82328042e23153a5c5af577e763b9318d62b180df9e78d2b2f0acde3bf347c00",
     "versions/0003_map.py": "671d94b8afb2a8817d10090edd36fd1e95cc3d5988a956682bc5cea8c97c7f76",
     "versions/0004_vocabulary.py": "c61c7ba8e69f19a0029593e3d9b66c21e435ec0709409e16e1a8f695597f0fd8",
+    "versions/0005_access.py": "0c970efedd70799d9bfd0a7692e621ec78273bcaf2a51b55196009c5a54d387b",
     "sql/0001_assign.sql": "a63d57e781e4d70607eef5a2bddaace225081d18566728ce19f849e44207841d",
     "sql/0001_crs.sql": "197041a9f51d2dc14e162f542ce35c65a2b5bd36610e41f95e03a28a8198ff58",
     "sql/0001_incident.sql": "2e79ba255726f8a304c6b985a5c36db79834e0a7479f90369e841b5f18ab34d6",
@@ -34,9 +35,10 @@ RELEASED = {
     "sql/0002_workflow.sql": "2d564e28ae1eaccb18a52f047ffd61cba352d881cc70de1561dba8913ba447f5",
     "sql/0003_map.sql": "76c2ef7662ff798414b408b26faebe8d77ca65dd11a444546266a57b62818d61",
     "sql/0004_vocabulary.sql": "924a7a45ef4324287e3a3ce438c6166b72832300bf4aa2190c580db29e93b906",
+    "sql/0005_access.sql": "d9a3da84b4e5300dbed94d75f00d82ef9bedd568b1e69bb357a23818d6c07e2e",
 }
-VOCABULARY = ("case_status", "case_action", "satisfaction", "task_status", "area_level_label", "transition",
-              "category", "department", "sla_rule")
+VOCABULARY = ("case_status", "user_role", "case_action", "satisfaction", "task_status", "area_level_label",
+              "transition", "category", "department", "sla_rule")
 
 
 def _revision_files() -> list[str]:
@@ -98,9 +100,9 @@ def _fill_at_first_revision(url: str) -> int:
 
 
 @pytest.fixture
-def scratch_urls(database_url):
-    base = database_name(database_url)
-    urls = [with_database(database_url, f"{base}_{suffix}") for suffix in ("fresh", "upgraded")]
+def scratch_urls(owner_url):
+    base = database_name(owner_url)
+    urls = [with_database(owner_url, f"{base}_{suffix}") for suffix in ("fresh", "upgraded")]
     yield urls
     for url in urls:
         get_engine(url).dispose()
@@ -115,7 +117,7 @@ def test_a_database_upgraded_from_the_first_revision_equals_a_fresh_one(scratch_
     assert migrate.upgrade(upgraded, get_settings(), to="0001")[1] == "0001"
     assert _fill_at_first_revision(upgraded) == 400
     before, after, _ = migrate.upgrade(upgraded, get_settings())
-    assert (before, after) == ("0001", max(RELEASED)[9:13])
+    assert (before, after) == ("0001", max(k for k in RELEASED if k.startswith("versions/"))[9:13])
     assert _schema(upgraded) == _schema(fresh)
     assert _vocabulary(upgraded) == _vocabulary(fresh)
     with get_engine(upgraded).connect() as conn:   # the old reports went through the new vocabulary

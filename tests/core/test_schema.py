@@ -68,11 +68,45 @@ def test_area_pieces_follow_the_area(conn):
     assert conn.scalar(sa.text("SELECT count(*) FROM area_piece WHERE area_id = :a"), {"a": area_id}) == 1
 
 
-def test_incident_history_is_append_only(conn):
-    event_id = conn.scalar(sa.text("SELECT min(id) FROM incident_event"))
-    assert "append-only" in fails(conn, "UPDATE incident_event SET note = 'x' WHERE id = :i", i=event_id)
-    assert "append-only" in fails(conn, "DELETE FROM incident_event WHERE id = :i", i=event_id)
-    assert "append-only" in fails(conn, "TRUNCATE incident_event CASCADE")
+@pytest.mark.parametrize("table", ["incident_event", "audit_log"])
+def test_history_and_audit_are_append_only_even_for_the_owner(owner_conn, table):
+    owner_conn.execute(sa.text("INSERT INTO audit_log (actor, action) VALUES ('test', 'test.row')"))
+    row_id = owner_conn.scalar(sa.text(f"SELECT min(id) FROM {table}"))
+    column = "note" if table == "incident_event" else "target"
+    assert "append-only" in fails(owner_conn, f"UPDATE {table} SET {column} = 'x' WHERE id = :i", i=row_id)
+    assert "append-only" in fails(owner_conn, f"DELETE FROM {table} WHERE id = :i", i=row_id)
+    assert "append-only" in fails(owner_conn, f"TRUNCATE {table} CASCADE")
+
+
+@pytest.mark.parametrize("table", ["incident_event", "attachment", "audit_log"])
+def test_the_apps_role_may_add_history_but_never_rewrite_it(conn, table):
+    """Grants, below the triggers: the app's login cannot even reach them (nor disable them)."""
+    assert conn.scalar(sa.text("SELECT current_user")) == "gisapp_app"
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table}",
+                      f"ALTER TABLE {table} DISABLE TRIGGER USER"):
+        error = fails(conn, statement)
+        assert "permission denied" in error or "must be owner" in error, (statement, error)
+    assert conn.scalar(sa.text(f"SELECT has_table_privilege('{table}', 'INSERT')"))
+
+
+def test_boundary_changes_are_audited_for_every_writer(conn):
+    before = conn.scalar(sa.text("SELECT coalesce(max(id), 0) FROM audit_log"))
+    conn.execute(sa.text("SELECT set_config('gisapp.ip', '10.1.2.3', true)"))
+    gen = new_generation(conn, [], activate=False)
+    conn.execute(sa.text("""INSERT INTO area (generation_id, level, code, name, geom)
+        VALUES (:g, 'grid', 'AUD1', 'a', ST_GeomFromText(:a, 4326)),
+               (:g, 'grid', 'AUD2', 'b', ST_GeomFromText(:b, 4326))"""),
+                 {"g": gen, "a": square(0, 0, 1, 1), "b": square(1, 0, 2, 1)})
+    conn.execute(sa.text("DELETE FROM area WHERE code = 'AUD2'"))
+    rows = conn.execute(sa.text("SELECT actor, action, detail, host(ip) AS ip FROM audit_log WHERE id > :b "
+                                "ORDER BY id"), {"b": before}).mappings().all()
+    actions = [r["action"] for r in rows]
+    assert actions[0] == "boundary.generation_create"
+    assert "boundary.area_insert" in actions and actions[-1] == "boundary.area_delete"
+    inserted = next(r for r in rows if r["action"] == "boundary.area_insert")
+    assert inserted["detail"]["count"] == 2 and sorted(inserted["detail"]["codes"]) == ["AUD1", "AUD2"]
+    assert rows[-1]["detail"]["codes"] == ["AUD2"]
+    assert {r["actor"] for r in rows} == {"db:gisapp_app"} and {r["ip"] for r in rows} == {"10.1.2.3"}
 
 
 def test_every_change_writes_an_event_and_bumps_the_version(conn):

@@ -1,8 +1,8 @@
 -- Cases as they come in: conversion, assignment, versioning and the append-only history, for every writer.
 -- A writer may name itself and its action for the history with
 --   SET LOCAL gisapp.actor = '...'; SET LOCAL gisapp.action = '...'; SET LOCAL gisapp.note = '...';
--- otherwise the event says 'db:<role>' and 'report' / 'update'. Importers of history may date events
--- with SET LOCAL gisapp.at = '…'.
+-- otherwise the event says 'db:<role>' and 'report' / 'update'. The app also sets gisapp.user_id, the
+-- signed-in user; importers of history may date events with SET LOCAL gisapp.at = '…'.
 
 CREATE OR REPLACE FUNCTION gisapp_incident_assign() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -92,8 +92,11 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END $$;
 
-CREATE OR REPLACE FUNCTION gisapp_event_time() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Who and when: the app names its signed-in user (SET LOCAL gisapp.user_id); importers of history
+-- may date events (SET LOCAL gisapp.at).
+CREATE OR REPLACE FUNCTION gisapp_event_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.at := coalesce(nullif(current_setting('gisapp.at', true), '')::timestamptz, NEW.at);
+    NEW.user_id := coalesce(NEW.user_id, nullif(current_setting('gisapp.user_id', true), '')::bigint);
     RETURN NEW;
 END $$;

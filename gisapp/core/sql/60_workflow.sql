@@ -51,6 +51,16 @@ BEGIN
     RETURN c;
 END $$;
 
+-- Whether `actor` (now) is who wrote an event: the same signed-in user when both are known, else the
+-- same name, whatever its case and surrounding spaces.
+CREATE OR REPLACE FUNCTION gisapp_same_person(actor text, e incident_event) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN e.id IS NULL THEN false
+                WHEN e.user_id IS NOT NULL AND nullif(current_setting('gisapp.user_id', true), '') IS NOT NULL
+                THEN e.user_id = current_setting('gisapp.user_id', true)::bigint
+                ELSE lower(btrim(e.actor)) = lower(btrim(actor)) END
+$$;
+
 -- Apply one action to a case. Returns the case's new version.
 CREATE OR REPLACE FUNCTION gisapp_transition(p_id bigint, p_action text, p_actor text, p_note text DEFAULT '',
                                              p_version integer DEFAULT NULL, p_data jsonb DEFAULT '{}')
@@ -66,6 +76,12 @@ DECLARE
     other bigint;
     no_note boolean := coalesce(trim(p_note), '') = '';
 BEGIN
+    IF p_action = 'merge' AND p_data ->> 'duplicate_of' ~ '^[0-9]{1,18}$' THEN
+        -- Two operators merging A into B and B into A at once: both lock the lower id first, so one
+        -- waits for the other instead of a deadlock.
+        other := (p_data ->> 'duplicate_of')::bigint;
+        PERFORM 1 FROM incident WHERE id IN (least(p_id, other), greatest(p_id, other)) ORDER BY id FOR UPDATE;
+    END IF;
     c := gisapp_lock_case(p_id, p_actor);
     IF p_version IS NOT NULL AND p_version <> c.version THEN
         PERFORM gisapp_fail('GS409', 'version', format(
@@ -112,8 +128,8 @@ BEGIN
             PERFORM gisapp_fail('GS409', 'action', format('%s is not allowed when the case is %s; allowed: %s',
                 p_action, c.status, coalesce(nullif(array_to_string(gisapp_allowed_actions(p_id), ', '), ''), 'none')));
         END IF;
-        IF p_action = 'verify' AND p_actor = (SELECT actor FROM incident_event
-                WHERE incident_id = p_id AND action = 'feedback' ORDER BY id DESC LIMIT 1) THEN
+        IF p_action = 'verify' AND gisapp_same_person(p_actor, (SELECT e FROM incident_event e
+                WHERE e.incident_id = p_id AND e.action = 'feedback' ORDER BY e.id DESC LIMIT 1)) THEN
             PERFORM gisapp_fail('GS409', 'actor', 'verification must be done by someone other than the handler');
         ELSIF p_action = 'close' AND EXISTS (SELECT 1 FROM department_task t JOIN task_status ts ON ts.code = t.status
                                              WHERE t.incident_id = p_id AND ts.next IS NOT NULL) THEN
@@ -128,8 +144,11 @@ BEGIN
         END IF;
         IF p_action = 'merge' THEN
             other := (p_data ->> 'duplicate_of')::bigint;
-            IF other IS NULL OR other = p_id OR NOT EXISTS (SELECT 1 FROM incident WHERE id = other AND status <> 'cancelled') THEN
+            IF other IS NULL OR other = p_id OR NOT EXISTS (SELECT 1 FROM incident WHERE id = other) THEN
                 PERFORM gisapp_fail('GS422', 'duplicate_of', 'must name another case that is not cancelled');
+            ELSIF EXISTS (SELECT 1 FROM incident WHERE id = other AND status = 'cancelled') THEN
+                -- the state of the other case, not a bad field: e.g. it was just merged into this one
+                PERFORM gisapp_fail('GS409', 'duplicate_of', format('case %s is cancelled (merged or withdrawn)', other));
             END IF;
         END IF;
         UPDATE incident

@@ -24,16 +24,8 @@ def _too_large(exc):
     return _error(413, "body", f"is larger than {current_app.config.get('MAX_CONTENT_LENGTH')} bytes")
 
 
-@bp.errorhandler(HTTPException)
-def _http(exc: HTTPException):
-    return _error(exc.code or 400, "request", exc.description or exc.name)
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc: Exception):
-    # Never a bare HTML 500: log it and answer in the API's own error shape.
-    current_app.logger.exception("unexpected API error")
-    return _error(500, "server", "internal error; it has been logged")
+# Other HTTP errors, the database away (503) and anything unexpected: web/faults.py, for the whole app,
+# in this same shape under /api/.
 
 
 def _api_methods() -> list[str]:
@@ -63,7 +55,7 @@ def _route_errors_as_json():
 
 
 def register(server: Flask) -> None:
-    from . import boundaries, cases, health, live, map, metrics, openapi  # noqa: F401  (the modules add routes to bp)
+    from . import access, boundaries, cases, health, live, map, metrics, openapi  # noqa: F401  (the modules add routes to bp)
 
     server.register_blueprint(bp)
     server.before_request(_route_errors_as_json)

@@ -10,21 +10,29 @@ from gisapp.core.health import database_facts
 from gisapp.core.settings import get_settings
 from gisapp.metrics.overview import counts
 
+from ..auth import current_who
 from . import bp
 from .doc import takes
 
 
 @bp.get("/health")
-@takes()
+@takes("public")
 def health():
-    """Is the database reachable; the active generation, counts, and warnings for an operator."""
+    """Is the database reachable, and the active generation; for those who read KPIs, counts and warnings."""
+    who = current_who()
+    detailed = who is not None and who.may("kpis.read")
     try:
         with begin() as conn:
             row = counts(conn)
-            facts = database_facts(conn, get_settings().timezone)
+            facts = database_facts(conn, get_settings().timezone) if detailed else None
     except sa.exc.SQLAlchemyError as exc:
-        return jsonify({"status": "error", "database": "unreachable",
-                        "errors": [{"field": "database", "message": type(exc).__name__}]}), 503
+        response = jsonify({"status": "error", "database": "unreachable",
+                            "errors": [{"field": "database", "message": type(exc).__name__}]})
+        response.headers["Retry-After"] = "5"
+        return response, 503
     generation = row.pop("generation")
-    return jsonify({"status": "ok", "database": "ok", "postgis": facts["postgis"], "generation": generation,
-                    "counts": row, "calendar_until": facts["calendar_until"], "warnings": facts["warnings"]})
+    body = {"status": "ok", "database": "ok", "generation": generation}
+    if detailed:
+        body.update(postgis=facts["postgis"], counts=row, calendar_until=facts["calendar_until"],
+                    warnings=facts["warnings"])
+    return jsonify(body)

@@ -12,6 +12,7 @@ from gisapp.map.features import ViewportCache, ViewportQuery, layer_features
 from gisapp.map.registry import Layer, layer_registry, schema
 from gisapp.metrics import choropleth
 
+from ..auth import current_who
 from . import bp
 from .doc import takes
 
@@ -42,28 +43,28 @@ def describe(layer: Layer) -> dict:
 
 
 @bp.get("/layers/schema.json")
-@takes()
+@takes("map.view")
 def layer_schema():
     """The JSON Schema of a layer file, for editors and for checking files before a deploy."""
     return jsonify(schema())
 
 
 @bp.get("/layers")
-@takes()
+@takes("map.view")
 def layers():
     """The layer registry: each layer's zooms, legend, fields and URL template."""
     return jsonify({"layers": [describe(layer) for layer in layer_registry()]})
 
 
 @bp.get("/layers/<layer_id>")
-@takes(query=ViewportQuery, media="application/geo+json")
+@takes("map.view", query=ViewportQuery, media="application/geo+json")
 def layer(layer_id: str):
     """A layer's features in one viewport as GeoJSON, simplified for the zoom; gzip and ETag."""
     found = _layer(layer_id)
     view = parse(ViewportQuery, request.args.to_dict(), status=400).view()
     with begin() as conn:
-        answer, cached = layer_features(conn, found, view, viewport_cache())
-    headers = {"ETag": f'"{answer.etag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding",
+        answer, cached = layer_features(conn, found, view, viewport_cache(), who=current_who())
+    headers = {"ETag": f'"{answer.etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding",
                "X-Gisapp-Cache": "hit" if cached else "miss",
                "X-Gisapp-Bbox": f"{view.west},{view.south},{view.east},{view.north}"}
     if request.if_none_match.contains(answer.etag):
@@ -75,7 +76,7 @@ def layer(layer_id: str):
 
 
 @bp.get("/layers/<layer_id>/choropleth")
-@takes(query=choropleth.ChoroplethQuery)
+@takes("map.view", query=choropleth.ChoroplethQuery)
 def layer_choropleth(layer_id: str):
     """Values, quantile class breaks and colours per area, for an area layer."""
     found = _layer(layer_id)

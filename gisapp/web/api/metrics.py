@@ -14,7 +14,7 @@ from .doc import takes
 
 
 @bp.get("/kpis")
-@takes(query=kpi_mod.KpiQuery)
+@takes("kpis.read", query=kpi_mod.KpiQuery)
 def kpis():
     """The KPIs of an area (default: the whole generation) for reports made in [from, to), local days."""
     query = parse(kpi_mod.KpiQuery, request.args.to_dict(), status=400)

@@ -16,10 +16,13 @@ ERRORS = {"type": "object", "required": ["errors"], "properties": {"errors": {
     "type": "array", "minItems": 1, "items": {"type": "object", "required": ["field", "message"], "properties": {
         "field": {"type": "string", "description": "the field at fault, e.g. lat or attachments[0]"},
         "message": {"type": "string"}}}}}}
-STATUS_TEXT = {400: "A bad query or malformed JSON", 404: "No such thing", 405: "Not a method of this route",
+STATUS_TEXT = {400: "A bad query or malformed JSON", 401: "Not signed in, and no valid bearer token",
+               403: "The role may not do this, or a browser request without its CSRF token",
+               404: "No such thing (or not in your scope)", 405: "Not a method of this route",
                413: "The body is over GISAPP_MAX_BODY_BYTES", 415: "Not JSON",
                422: "Invalid fields, every one named", 409: "The case's state refuses it",
-               503: "The database is unavailable"}
+               429: "Too many requests", 503: "The database is unavailable, or no live stream is free"}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 _PATH_ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -58,16 +61,26 @@ def _operation(endpoint: str, view, takes_: Takes, refs: dict, schemas: dict, pa
                                 "schema": {"type": "integer", "minimum": 1} if kind == "int" else {"type": "string"}}
                                for kind, name in path_args]}
     errors = {404, 405}
+    if takes_.permission != "public":
+        errors |= {401, 403}
+        op["security"] = [{"bearer": []}, {"session": []}]
+        op["x-permission"] = takes_.permission
+    else:
+        op["security"] = []
+    if takes_.limited:
+        errors.add(429)
     if takes_.query is not None:
         op["parameters"] += _query_parameters(takes_.query, schemas)
         errors.add(400)
     if takes_.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": refs[takes_.body]}}}
         errors |= {400, 409, 413, 415, 422}
+    errors.add(503)
+    shape = {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}
     op["responses"] = {str(takes_.ok): {"description": "OK", "content": {takes_.media: {"schema": {}}}},
-                       **{str(code): {"description": STATUS_TEXT[code], "content": {"application/json": {
-                           "schema": {"$ref": "#/components/schemas/Errors"}}}} for code in sorted(errors)},
-                       "503": {"description": STATUS_TEXT[503]}}
+                       **{str(code): {"description": STATUS_TEXT[code], "content": shape,
+                                      **({"headers": RETRY_AFTER} if code in (429, 503) else {})}
+                          for code in sorted(errors)}}
     return op
 
 
@@ -88,11 +101,14 @@ def document(app) -> dict:
                      "description": "Grid-based urban governance: reports, cases, areas, KPIs, map layers. "
                                     "Errors are {\"errors\": [{\"field\", \"message\"}]}."},
             "paths": paths,
-            "components": {"schemas": {**schemas, "Errors": ERRORS}}}
+            "components": {"schemas": {**schemas, "Errors": ERRORS}, "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "gisapp tokens create USER"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "gisapp_session",
+                            "description": "a signed-in browser; state-changing requests add X-CSRFToken"}}}}
 
 
 @bp.get("/openapi.json")
-@takes()
+@takes("signed_in")
 def openapi():
     """This description of the API (OpenAPI 3.1)."""
     return jsonify(document(current_app))

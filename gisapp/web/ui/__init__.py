@@ -8,8 +8,8 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import boundaries, cases, live, screen
+    from . import audit, boundaries, cases, live, screen
     from .map import page, view
 
-    for element in (live, view, page, screen, cases, boundaries):
+    for element in (live, view, page, screen, cases, boundaries, audit):
         element.register(app)

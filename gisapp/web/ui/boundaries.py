@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import dash_ag_grid as dag
 from dash import html
 from flask_babel import gettext as _
@@ -10,12 +9,14 @@ from flask_babel import gettext as _
 from gisapp.boundaries.lookup import list_areas
 from gisapp.core.db import begin
 
+from ..auth import current_who
+from ..guard import page
 from .chrome import page_header
 from .i18n import GRID_LOCALE, LEVEL_LABELS, label
 
 
 def register(app) -> None:
-    dash.register_page(__name__, path="/areas", name="Areas", order=1, layout=layout)
+    page(app, __name__, "areas.read", path="/areas", name="Areas", order=1, layout=layout)
 
 
 def columns() -> list[dict]:
@@ -34,7 +35,7 @@ def columns() -> list[dict]:
 
 def layout(**_query):
     with begin() as conn:
-        rows = list_areas(conn)
+        rows = list_areas(conn, who=current_who())
     for row in rows:
         row["level_label"] = label(LEVEL_LABELS, row["level"])
     body = (html.P(_("No active generation yet: import areas with `gisapp areas import`."), id="areas-empty")

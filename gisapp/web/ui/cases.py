@@ -1,23 +1,30 @@
-"""/cases: the operator console. A filterable case table, and a panel to work the chosen case."""
+"""/cases: the operator console. A filterable case table, and a panel to work the chosen case.
+
+Everyone sees the cases of their scope; what they may do to one follows their role. The actor of
+every action is the signed-in user.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import dash
 import dash_ag_grid as dag
 import dash_leaflet as dl
 import sqlalchemy as sa
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 
+from gisapp.access.permissions import Who
 from gisapp.cases import workflow
-from gisapp.cases.read import CaseQuery, case_outline, categories, departments, get_case, list_cases
+from gisapp.cases.read import CaseQuery, case_outline, categories, departments, get_case, list_cases, visible
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
+from gisapp.core.settings import get_settings
 from gisapp.core.validation import parse
 from gisapp.core.vocabulary import LEVEL_CODES, STATUS_CODES, TASK_STATUS
 
+from ..auth import acting, current_who
+from ..guard import callback, page
 from .chrome import page_header
 from .i18n import (
     ACTION_LABELS,
@@ -88,7 +95,6 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
                 html.Div(_case_map([], [31.238, 121.5]), id="case-map-box"),
                 html.Div(id="case-tasks"),
                 html.Div([
-                    dcc.Input(id="case-actor", placeholder=_("Your name (actor)"), className="wide"),
                     dcc.Input(id="case-note", placeholder=_("Note or reason"), className="wide"),
                     dcc.Dropdown(id="case-satisfaction", placeholder=_("Satisfaction"), options=[
                         {"label": label(SATISFACTION_LABELS, code), "value": code} for code in SATISFACTION_LABELS]),
@@ -131,19 +137,25 @@ def _case_map(layers: list, centre: list[float]) -> dl.Map:
                   attributionControl=False, className="case-map")
 
 
-def _tasks(tasks: list[dict]) -> html.Ul:
+def _tasks(tasks: list[dict], who: Who) -> html.Ul:
+    """Department tasks; the buttons only for those who may move them (a department: its own)."""
     zh = in_chinese()
+
+    def movable(t: dict) -> bool:
+        return who.may("tasks.move") and who.department in (None, t["department"])
     return html.Ul([html.Li([f"{t['name_zh'] if zh else t['name_en']}: ", html.B(label(TASK_LABELS, t["status"])),
                              *[html.Button(label(TASK_LABELS, nxt),
                                            id={"type": "case-task", "task": t["id"], "to": nxt},
                                            n_clicks=0, className="task")
-                               for nxt in [TASK_STATUS[t["status"]].next] if nxt]])
+                               for nxt in [TASK_STATUS[t["status"]].next] if nxt and movable(t)]])
                     for t in tasks], className="tasks")
 
 
-def _run(fn) -> tuple[str, bool]:
+def _run(fn, case_id: int, who: Who) -> tuple[str, bool]:
     try:
-        with begin() as conn:
+        with acting() as conn:
+            if not visible(conn, case_id, who):
+                return _("This case is not yours to work on."), False
             fn(conn)
     except ApiError as exc:
         return "; ".join(m for _f, m in exc.errors), False
@@ -152,32 +164,53 @@ def _run(fn) -> tuple[str, bool]:
     return _("Done."), True
 
 
-def _work(trigger, case_id, version, actor, note, satisfaction, duplicate_of, department, upload, upload_name,
+def _refused() -> ApiError:
+    return ApiError(403, [("permission", _("your role may not do this"))])
+
+
+def _move_task(who: Who, task: int, status: str, note: str):
+    move = parse(workflow.TaskMoveIn, {"note": note, "status": status})
+
+    def run(c):
+        department = workflow.task_department(c, task)
+        if department is None or (who.department is not None and department != who.department):
+            raise _refused()
+        workflow.update_task(c, task, move.status, who.display, move.note)
+    return run
+
+
+def _work(who: Who, trigger, case_id, version, note, satisfaction, duplicate_of, department, upload, upload_name,
           map_click):
-    """What a click asks for, checked by the room's models (ApiError if not): a unit of work to run."""
-    who = {"actor": actor, "note": note or ""}
+    """What a click asks for, checked by the room's models and the user's role (ApiError if not): a unit
+    of work to run."""
+    note = note or ""
     if trigger == "case-callout":
-        callout = parse(workflow.CalloutIn, {**who, "department": department or ""})
-        return lambda c: workflow.call_department(c, case_id, callout.department, callout.actor, callout.note)
+        if not who.may("cases.call_out"):
+            raise _refused()
+        callout = parse(workflow.CalloutIn, {"note": note, "department": department or ""})
+        return lambda c: workflow.call_department(c, case_id, callout.department, who.display, callout.note)
     if isinstance(trigger, dict) and trigger.get("type") == "case-task":
-        move = parse(workflow.TaskMoveIn, {**who, "status": trigger["to"]})
-        return lambda c: workflow.update_task(c, trigger["task"], move.status, move.actor, move.note)
+        if not who.may("tasks.move"):
+            raise _refused()
+        return _move_task(who, int(trigger["task"]), str(trigger["to"]), note)
+    if not who.may("cases.act"):
+        raise _refused()
     if trigger == "case-map":
         latlng = (map_click or {}).get("latlng") or {}
-        spot = parse(workflow.PlaceIn, {"actor": actor, "lon": latlng.get("lng"), "lat": latlng.get("lat")})
-        return lambda c: workflow.place(c, case_id, spot.lon, spot.lat, spot.actor)
+        spot = parse(workflow.PlaceIn, {"lon": latlng.get("lng"), "lat": latlng.get("lat")})
+        return lambda c: workflow.place(c, case_id, spot.lon, spot.lat, who.display)
     files = [{"filename": upload_name or "", "data": upload}] if upload else None
-    command = parse(workflow.ActionIn, {**who, "action": trigger["action"], "version": version,
+    command = parse(workflow.ActionIn, {"note": note, "action": trigger["action"], "version": version,
                                         "satisfaction": satisfaction, "duplicate_of": duplicate_of,
                                         "attachments": files})
-    return lambda c: workflow.perform(c, case_id, command)
+    return lambda c: workflow.perform(c, case_id, command, who.display, get_settings().max_body_bytes)
 
 
 def register(app) -> None:
     """The page and its callbacks, on this app."""
-    dash.register_page(__name__, path="/cases", name="Cases", order=2, layout=layout)
+    page(app, __name__, "cases.read", path="/cases", name="Cases", order=2, layout=layout)
 
-    @app.callback(Output("cases-grid", "rowData"), Output("cases-count", "children"),
+    @callback(app, "cases.read", Output("cases-grid", "rowData"), Output("cases-count", "children"),
                   Input("cases-status", "value"), Input("cases-category", "value"), Input("cases-level", "value"),
                   Input("cases-area", "value"), Input("cases-dates", "start_date"), Input("cases-dates", "end_date"),
                   Input("cases-text", "value"), Input("cases-overdue", "value"), Input("case-refresh", "data"),
@@ -193,26 +226,31 @@ def register(app) -> None:
         if query.until is not None and query.until < date.max:   # the picker's end day is included
             query = query.model_copy(update={"until": query.until + timedelta(days=1)})
         with begin() as conn:
-            total, items = list_cases(conn, query, limit=LIST_LIMIT, offset=0)
+            total, items = list_cases(conn, query, who=current_who(), limit=LIST_LIMIT, offset=0)
         shown = _("%(n)s cases", n=total) if total <= LIST_LIMIT else _(
             "%(n)s cases; the newest %(shown)s are listed: narrow the filters", n=total, shown=LIST_LIMIT)
         return _rows(items), shown
 
-    @app.callback(Output("case-selected", "data"), Input("cases-grid", "selectedRows"), prevent_initial_call=True)
+    @callback(app, "cases.read", Output("case-selected", "data"), Input("cases-grid", "selectedRows"),
+              prevent_initial_call=True)
     def select(rows):
         return rows[0]["id"] if rows else None
 
-    @app.callback(Output("case-detail", "children"), Output("case-actions", "children"), Output("case-version", "data"),
+    @callback(app, "cases.read", Output("case-detail", "children"), Output("case-actions", "children"),
+              Output("case-version", "data"),
                   Output("case-map-box", "children"), Output("case-tasks", "children"),
                   Input("case-selected", "data"), Input("case-refresh", "data"))
     def show(case_id, _refresh):
         if not case_id:
             return html.P(_("Choose a case in the table."), className="hint"), [], None, no_update, None
+        who = current_who()
         with begin() as conn:
-            case = get_case(conn, case_id)
-            events = workflow.history(conn, case_id)
-            actions = workflow.allowed_actions(conn, case_id)
-            outline = case_outline(conn, case_id)
+            case = get_case(conn, int(case_id), who=who)
+            if case is None:
+                return html.P(_("No case %(id)s", id=case_id), className="hint"), [], None, no_update, None
+            events = workflow.history(conn, case["id"], who)
+            actions = workflow.allowed_actions(conn, case["id"]) if who.may("cases.act") else []
+            outline = case_outline(conn, case["id"])
         chain = case["assignment"] or {}
         place = " › ".join(chain[lv]["name"] for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv))
         detail = html.Div([
@@ -226,29 +264,30 @@ def register(app) -> None:
                                className=f"action action-{a}") for a in actions]
         layers = _map_layers(case, {"type": "Feature", "geometry": outline, "properties": {}} if outline else None)
         centre = [case["lat"], case["lon"]] if case["lon"] is not None else [31.238, 121.5]
-        return detail, buttons, case["version"], _case_map(layers, centre), _tasks(case["department_tasks"])
+        return detail, buttons, case["version"], _case_map(layers, centre), _tasks(case["department_tasks"], who)
 
-    @app.callback(Output("case-upload-label", "children"), Input("case-upload", "filename"), prevent_initial_call=True)
+    @callback(app, "cases.read", Output("case-upload-label", "children"), Input("case-upload", "filename"),
+              prevent_initial_call=True)
     def show_upload(filename):
         return f"📎 {filename}" if filename else _("Attach a photo (JPEG, PNG, WebP or PDF) to the next action")
 
-    @app.callback(Output("case-message", "children"), Output("case-refresh", "data"), Output("case-upload", "contents"),
+    @callback(app, "cases.read", Output("case-message", "children"), Output("case-refresh", "data"),
+              Output("case-upload", "contents"),
                   Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
                   Input({"type": "case-task", "task": ALL, "to": ALL}, "n_clicks"), Input("case-map", "clickData"),
-                  State("case-selected", "data"), State("case-version", "data"), State("case-actor", "value"),
+                  State("case-selected", "data"), State("case-version", "data"),
                   State("case-note", "value"), State("case-satisfaction", "value"), State("case-duplicate-of", "value"),
                   State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
                   State("case-refresh", "data"), prevent_initial_call=True)
-    def perform(_clicks, _callout, _task_clicks, map_click, case_id, version, actor, note, satisfaction, duplicate_of,
+    def perform(_clicks, _callout, _task_clicks, map_click, case_id, version, note, satisfaction, duplicate_of,
                 department, upload, upload_name, refresh):
         trigger = ctx.triggered_id
         if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update, no_update, no_update
-        if not (actor or "").strip():
-            return _("Enter your name first."), no_update, no_update
+        who = current_who()
         try:
-            message, ok = _run(_work(trigger, case_id, version, actor, note, satisfaction, duplicate_of, department,
-                                     upload, upload_name, map_click))
+            message, ok = _run(_work(who, trigger, int(case_id), version, note, satisfaction, duplicate_of,
+                                     department, upload, upload_name, map_click), int(case_id), who)
         except ApiError as exc:
             return "; ".join(f"{field}: {message}" for field, message in exc.errors), no_update, no_update
         if not ok:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime, get_locale, gettext
 
-from gisapp.core.vocabulary_generated import ACTIONS, LEVELS, SATISFACTIONS, STATUSES, TASK_STATUSES
+from gisapp.core.vocabulary_generated import ACTIONS, LEVELS, ROLES, SATISFACTIONS, STATUSES, TASK_STATUSES
 
 
 def N_(message: str) -> str:
@@ -22,6 +22,7 @@ STATUS_LABELS = {s.code: s.label for s in STATUSES}
 ACTION_LABELS = {a.code: a.label for a in ACTIONS}
 SATISFACTION_LABELS = {s.code: s.label for s in SATISFACTIONS}
 TASK_LABELS = {t.code: t.label for t in TASK_STATUSES}
+ROLE_LABELS = {r.code: r.label for r in ROLES}
 
 # ag-grid's own pager and filter words, which it would otherwise show in English.
 GRID_LOCALE = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),

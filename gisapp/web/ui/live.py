@@ -8,7 +8,6 @@ messages, so a reconnect or a missed message cannot leave it wrong.
 from __future__ import annotations
 
 from dash import Input, Output, State, dcc, html
-from dash_extensions import EventSource
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
@@ -16,6 +15,8 @@ from gisapp.boundaries.generations import active_generation
 from gisapp.core.db import begin
 from gisapp.live.feed import last_event_id, recent_events
 
+from ..auth import current_who
+from ..guard import callback
 from .i18n import ACTION_LABELS, in_chinese, label, local_time
 
 FALLBACK_MS = 30_000   # the slow poll, only for when the stream is silent
@@ -24,7 +25,8 @@ FALLBACK_MS = 30_000   # the slow poll, only for when the stream is silent
 def live_components(conn: Connection) -> list:
     last, generation = last_event_id(conn), active_generation(conn)
     return [
-        EventSource(id="live-source", url=f"/api/v1/events/stream?after={last}"),
+        dcc.Store(id="live-source", data=f"/api/v1/events/stream?after={last}"),   # gisapp_map.js opens it
+        dcc.Store(id="live-opened"), dcc.Store(id="live-message"),
         dcc.Store(id="live-state", data={"last": last, "generation": generation, "urgent": 0}),
         dcc.Store(id="live-beat"),
         dcc.Interval(id="live-tick", interval=FALLBACK_MS),
@@ -55,23 +57,36 @@ def ticker(limit: int = 12) -> html.Div:
                      html.Ol(id="ticker", className="ticker", **{"data-limit": limit})], className="ticker-box")
 
 
+def _limit(value) -> int:
+    """The ticker's length, from the page (a forged value is clamped, never a 500)."""
+    try:
+        return max(1, min(50, int(value)))
+    except (TypeError, ValueError):
+        return 12
+
+
 def register(app) -> None:
     """Callbacks of the live feed (per app: test runs create several apps in one process)."""
 
-    @app.callback(Output("ticker", "children"), Input("live-state", "data"), State("ticker", "data-limit"))
+    @callback(app, "map.view", Output("ticker", "children"), Input("live-state", "data"),
+              State("ticker", "data-limit"))
     def _refresh_ticker(_state, limit):
         with begin() as conn:
-            return ticker_items(recent_events(conn, int(limit or 12)))
+            return ticker_items(recent_events(conn, _limit(limit), who=current_who()))
 
+    app.clientside_callback(
+        "function(url) { return window.dash_clientside.gisapp.liveOpen(url); }",
+        Output("live-opened", "data"), Input("live-source", "data"),
+    )
     app.clientside_callback(
         "function(m, s) { return window.dash_clientside.gisapp.liveMessage(m, s); }",
         Output("live-state", "data"), Output("live-beat", "data"),
-        Input("live-source", "message"), State("live-state", "data"),
+        Input("live-message", "data"), State("live-state", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         "function(n, s, b) { return window.dash_clientside.gisapp.liveFallback(n, s, b); }",
-        Output("live-state", "data", allow_duplicate=True), Output("live-source", "url"),
+        Output("live-state", "data", allow_duplicate=True), Output("live-source", "data"),
         Input("live-tick", "n_intervals"), State("live-state", "data"), State("live-beat", "data"),
         prevent_initial_call=True,
     )

@@ -6,7 +6,6 @@ number comes from metrics.board; the live stream refreshes them, and a slow time
 
 from __future__ import annotations
 
-import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from gisapp.map import search
 from gisapp.map.registry import layer_registry
 from gisapp.metrics import board
 
+from ..guard import callback, page
 from .i18n import in_chinese
 from .live import live_badge, live_components, ticker
 from .map.panels import percent
@@ -118,10 +118,10 @@ def layout(**_query):
 
 def register(app) -> None:
     """The page and its callbacks, on this app."""
-    dash.register_page(__name__, path="/screen", name="Big screen", order=3, title="gisapp · 指挥大屏",
+    page(app, __name__, "screen.view", path="/screen", name="Big screen", order=3, title="gisapp · 指挥大屏",
                        layout=layout)
 
-    @app.callback(Output("screen-kpis", "children"), Output("screen-trend", "figure"),
+    @callback(app, "screen.view", Output("screen-kpis", "children"), Output("screen-trend", "figure"),
                   Output("screen-ranking", "children"),
                   Output("screen-checkpoints", "children"), Output("screen-alerts", "children"),
                   Input("live-state", "data"), Input("live-tick", "n_intervals"), prevent_initial_call=True)
@@ -129,7 +129,7 @@ def register(app) -> None:
         with begin() as conn:
             return panels(conn, in_chinese())
 
-    @app.callback(Output("map", "viewport", allow_duplicate=True), Output("screen-focus", "children"),
+    @callback(app, "screen.view", Output("map", "viewport", allow_duplicate=True), Output("screen-focus", "children"),
                   Input("screen-rotate", "n_intervals"), State("screen-streets", "data"), prevent_initial_call=True)
     def _rotate(n, streets):
         """GISAPP_SCREEN_ROTATE_SECONDS > 0: the map moves from street to street, then shows them all."""

@@ -1,25 +1,27 @@
-"""The console's actions go through the cases room's models: the API's limits hold here too."""
+"""The console's actions go through the cases room's models and the user's role: the API's limits and
+permissions hold here too."""
 
 from __future__ import annotations
 
 import pytest
 
+from gisapp.access.permissions import Who
 from gisapp.core.errors import ApiError
 from gisapp.web.ui.cases import _work
 
 CLICK = {"type": "case-action", "action": "accept"}
+OPERATOR = Who(user_id=1, name="op", display="值班员", role="operator")
 
 
-def work(**changes):
-    args = {"trigger": CLICK, "case_id": 1, "version": None, "actor": "网格员", "note": "", "satisfaction": None,
+def work(who: Who = OPERATOR, **changes):
+    args = {"trigger": CLICK, "case_id": 1, "version": None, "note": "", "satisfaction": None,
             "duplicate_of": None, "department": None, "upload": None, "upload_name": None, "map_click": None}
-    return _work(**{**args, **changes})
+    return _work(who, **{**args, **changes})
 
 
 @pytest.mark.parametrize("changes, field", [
-    ({"actor": "x" * 600}, "actor"),
     ({"note": "x" * 900_000}, "note"),
-    ({"actor": "a\x00b"}, "actor"),
+    ({"note": "a\x00b"}, "note"),
     ({"duplicate_of": 2**40, "trigger": {"type": "case-action", "action": "merge"}}, "duplicate_of"),
     ({"trigger": {"type": "case-action", "action": "report"}}, "action"),
     ({"trigger": "case-callout", "department": "d" * 80}, "department"),
@@ -30,6 +32,18 @@ def test_a_click_the_api_would_refuse_is_refused_naming_the_field(changes, field
     with pytest.raises(ApiError) as refused:
         work(**changes)
     assert field in [f for f, _ in refused.value.errors]
+
+
+@pytest.mark.parametrize("role, trigger", [
+    ("planner", CLICK), ("department", CLICK), ("worker", "case-callout"), ("viewer", CLICK),
+    ("worker", {"type": "case-task", "task": 1, "to": "arrived"}),
+])
+def test_a_click_the_role_may_not_make_is_refused(role, trigger):
+    who = Who(user_id=2, name=role, display=role, role=role, area_code="G" if role == "worker" else None,
+              department="d" if role == "department" else None)
+    with pytest.raises(ApiError) as refused:
+        work(who, trigger=trigger, department="d")
+    assert refused.value.status == 403
 
 
 def test_a_good_click_becomes_a_unit_of_work():

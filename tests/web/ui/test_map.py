@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.webdriver.common.by import By
 
+from fixtures.people import committed_bearer, open_as
 from fixtures.waiting import wait_until
 from gisapp.core.settings import get_settings
 from gisapp.map.features import snap
@@ -38,8 +39,7 @@ def shown(dash_duo, layer: str) -> int:
 
 def open_map(dash_duo, app, query: str = "") -> None:
     dash_duo.driver.set_window_size(1600, 1000)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/{query}")
+    open_as(dash_duo, app, "operator", f"/{query}")
     dash_duo.wait_for_element(".layer-grids", timeout=15)
 
 
@@ -105,7 +105,7 @@ def test_a_new_report_appears_on_the_map_and_in_the_ticker(dash_duo, app, sql_co
     body = json.dumps({"category": "lighting", "lon": lon, "lat": lat, "description": "路灯不亮 (browser test)",
                        "client_ref": f"browser-live-{time.time_ns()}"}).encode()
     request = urllib.request.Request(f"{dash_duo.server_url}/api/v1/reports", data=body,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **committed_bearer("operator")})
     with urllib.request.urlopen(request) as response:
         incident = json.loads(response.read())["id"]
     dash_duo.wait_for_element(f".layer-incidents.feature-{incident}", timeout=2)

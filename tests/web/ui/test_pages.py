@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fixtures.people import open_as
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[3] / "tests" / "artifacts"
 
@@ -18,8 +20,7 @@ def resource_hosts(dash_duo) -> set[str]:
 
 
 def test_areas_page_lists_the_demo_areas_in_chinese(dash_duo, app, sql_count):
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/areas")
+    open_as(dash_duo, app, "operator", "/areas")
     n = sql_count("SELECT count(*) FROM area WHERE generation_id = gisapp_active_generation()")
     dash_duo.wait_for_text_to_equal("#areas-count", f"当前版本共 {n} 个区域", timeout=10)
     dash_duo.wait_for_element(".ag-row", timeout=10)
@@ -30,8 +31,7 @@ def test_areas_page_lists_the_demo_areas_in_chinese(dash_duo, app, sql_count):
 
 
 def test_language_switch_to_english(dash_duo, app):
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/areas?lang=en")
+    open_as(dash_duo, app, "operator", "/areas?lang=en")
     dash_duo.wait_for_contains_text("#areas-count", "areas in the active generation", timeout=10)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/")   # the cookie keeps English
     dash_duo.wait_for_contains_text("h1", "Situation map", timeout=10)
@@ -39,8 +39,7 @@ def test_language_switch_to_english(dash_duo, app):
 
 def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):
     incident = sql_count("SELECT min(id) FROM incident WHERE status = 'assigned'")
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/?incident={incident}")
+    open_as(dash_duo, app, "operator", f"/?incident={incident}")
     dash_duo.wait_for_contains_text("#incident-panel", f"事件 {incident}", timeout=10)
     panel = dash_duo.find_element("#incident-panel").text
     assert "网格" in panel and "已派遣" in panel and "assigned" not in panel
@@ -56,21 +55,20 @@ def test_console_performs_a_transition(dash_duo, app, database_url, first_micro_
             INSERT INTO incident (client_ref, category, description, geom)
             VALUES ('browser-console', 'road', '人行道砖块松动', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
             RETURNING id"""), first_micro_grid)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/cases")
+    open_as(dash_duo, app, "operator", "/cases")
     search = dash_duo.find_element("#cases-text")
     search.send_keys("browser-console\n")
     dash_duo.wait_for_text_to_equal(".ag-row .ag-cell[col-id='id']", str(case), timeout=10)
     assert dash_duo.find_element("#cases-count").text == "共 1 个事件"
     dash_duo.find_element(".ag-row .ag-cell[col-id='id']").click()
     dash_duo.wait_for_contains_text("#case-title", str(case), timeout=10)
-    dash_duo.find_element("#case-actor").send_keys("网格员李四")
     dash_duo.wait_for_element(".action-accept").click()
     dash_duo.wait_for_text_to_equal("#case-status", "已签收", timeout=10)
     dash_duo.wait_for_element(".action-start")  # the buttons follow the new state
     with db.get_engine(database_url).connect() as c:
-        row = c.execute(sa.text("SELECT status, (SELECT actor FROM incident_event WHERE incident_id = :i "
-                                "ORDER BY id DESC LIMIT 1) FROM incident WHERE id = :i"), {"i": case}).one()
-    assert tuple(row) == ("accepted", "网格员李四")
+        row = c.execute(sa.text("""SELECT status, (SELECT (actor, user_id)::text FROM incident_event
+            WHERE incident_id = :i ORDER BY id DESC LIMIT 1) FROM incident WHERE id = :i"""), {"i": case}).one()
+        operator = c.scalar(sa.text("SELECT id FROM app_user WHERE name = 'demo.operator'"))
+    assert tuple(row) == ("accepted", f"(演示·值班员王芳,{operator})")   # the signed-in user, never a typed name
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "cases.png"))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fixtures.people import committed_bearer, open_as
 from fixtures.waiting import wait_until
 
 pytestmark = pytest.mark.browser
@@ -18,8 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "tests" / "artifacts"
 
 def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count):
     dash_duo.driver.set_window_size(1920, 1080)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
+    open_as(dash_duo, app, "viewer", "/screen")   # a kiosk: the viewer role
     open_now = sql_count("SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open")
     dash_duo.wait_for_text_to_equal("#kpi-open .kpi-value", f"{open_now:,}", timeout=15)
     assert "未办结" in dash_duo.find_element("#kpi-open").text
@@ -41,15 +41,15 @@ def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count
 
 def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
     dash_duo.driver.set_window_size(1920, 1080)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/screen")
+    open_as(dash_duo, app, "viewer", "/screen")
     dash_duo.wait_for_element("#ticker .ticker-item", timeout=15)
     # No wait for the stream: the page asked for the events after the last one it knew, so a report
     # made before the stream connects arrives all the same.
     body = json.dumps({"category": "drainage", "lon": 121.5025, "lat": 31.2365, "urgent": True,
                        "description": "积水 (screen test)", "client_ref": f"screen-live-{time.time_ns()}"}).encode()
     request = urllib.request.Request(f"{dash_duo.server_url}/api/v1/reports", data=body,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              **committed_bearer("operator")})
     with urllib.request.urlopen(request) as response:
         incident = json.loads(response.read())["id"]
     dash_duo.wait_for_contains_text("#ticker", f"#{incident}", timeout=2)

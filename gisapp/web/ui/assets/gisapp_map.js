@@ -180,6 +180,29 @@
         });
     }
 
+    // The page's one live stream. The browser's own EventSource reconnects by itself and sends
+    // Last-Event-ID, so a reconnect resumes where the stream stopped and replays nothing. It is only
+    // replaced when the URL changes (the fallback reopens it from the newest id the page has seen),
+    // and closed when the page that asked for it is gone.
+    var source = null, sourceUrl = null;
+    function liveOpen(url) {
+        var nu = window.dash_clientside.no_update;
+        if (!url || url === sourceUrl) { return nu; }
+        if (source) { source.close(); }
+        sourceUrl = url;
+        source = new EventSource(url);
+        var mine = source;
+        source.onmessage = function (e) {
+            if (!document.getElementById("live-badge")) {   // the page with the live feed is gone
+                mine.close();
+                if (source === mine) { source = sourceUrl = null; }
+                return;
+            }
+            window.dash_clientside.set_props("live-message", {data: e.data});
+        };
+        return Date.now();
+    }
+
     // A stream message: events move the live state (layers, ticker and KPIs follow); a ping only
     // proves the stream is alive. The state only ever moves forward, so a replay changes nothing.
     function liveMessage(message, state) {
@@ -239,6 +262,7 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         gisapp: {
             layerUrls: layerUrls,
+            liveOpen: liveOpen,
             liveMessage: liveMessage,
             liveFallback: liveFallback,
             liveBadge: liveBadge,

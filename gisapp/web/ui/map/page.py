@@ -5,11 +5,11 @@ Deep links land here: /?lat=&lon=&z=, /?area=CODE, /?incident=ID (the API's link
 
 from __future__ import annotations
 
-import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who
 from gisapp.core.db import begin
 from gisapp.core.settings import get_settings
 from gisapp.map import search
@@ -17,6 +17,8 @@ from gisapp.map.registry import layer_registry
 from gisapp.metrics import choropleth
 from gisapp.metrics.overview import summary as summary_counts
 
+from ...auth import current_who
+from ...guard import callback, page
 from ..chrome import page_header
 from ..live import live_badge, live_components, ticker
 from .legend import class_legend, legend
@@ -37,13 +39,13 @@ def _number(raw: str | None, low: float, high: float) -> float | None:
     return value if value is not None and low <= value <= high else None
 
 
-def initial_state(conn: Connection, lat=None, lon=None, z=None, area=None, incident=None):
+def initial_state(conn: Connection, who: Who, lat=None, lon=None, z=None, area=None, incident=None):
     """(view, highlight, panel, notice) for the deep-link parameters; bad ones say so, not 500."""
     if incident:
         digits = str(incident).lstrip("#")
         if digits.isdecimal() and len(digits) < 19:
-            panel = incident_panel(conn, int(digits))
-            hit = search.find_incident(conn, int(digits))
+            panel = incident_panel(conn, int(digits), who)
+            hit = search.find_incident(conn, int(digits), who)
             if hit:
                 return {"center": [hit["lat"], hit["lon"]], "zoom": INCIDENT_ZOOM}, hit["feature"], panel, None
             return search.generation_view(conn), None, panel, None
@@ -51,7 +53,7 @@ def initial_state(conn: Connection, lat=None, lon=None, z=None, area=None, incid
     if area:
         hit = search.find_area(conn, area[:200])
         if hit:
-            return {"bounds": hit["bounds"]}, hit["feature"], area_panel(conn, hit["key"]), None
+            return {"bounds": hit["bounds"]}, hit["feature"], area_panel(conn, hit["key"], who), None
         return search.generation_view(conn), None, None, _("No area %(code)s", code=area[:60])
     la, lo, zoom = _number(lat, -90, 90), _number(lon, -180, 180), _number(z, 0, 22)
     if la is not None and lo is not None:
@@ -74,7 +76,7 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
     settings = get_settings()
     registry = layer_registry()
     with begin() as conn:
-        view, highlight, panel, notice = initial_state(conn, lat, lon, z, area, incident)
+        view, highlight, panel, notice = initial_state(conn, current_who(), lat, lon, z, area, incident)
         live = live_components(conn)
         tiles = summary(conn)
     return html.Div([
@@ -105,9 +107,9 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
 
 def register(app) -> None:
     """The page and its callbacks, on this app."""
-    dash.register_page(__name__, path="/", name="Map", order=0, layout=layout)
+    page(app, __name__, "map.view", path="/", name="Map", order=0, layout=layout)
 
-    @app.callback(Output("side-panel", "children"), Output("highlight", "data"),
+    @callback(app, "map.view", Output("side-panel", "children"), Output("highlight", "data"),
                   Input({"type": "layer", "id": ALL}, "clickData"), prevent_initial_call=True)
     def _clicked(_clicks):
         """A click on a feature opens its panel (the layer file says which panel) and outlines it."""
@@ -119,16 +121,17 @@ def register(app) -> None:
         key = feature.get("id", (feature.get("properties") or {}).get("id"))
         if layer is None or layer.panel is None or key is None or (feature.get("properties") or {}).get("cluster"):
             return no_update, no_update
+        who = current_who()
         with begin() as conn:
             if layer.panel == "incident":
-                panel = incident_panel(conn, int(key)) if str(key).isdecimal() else no_update
+                panel = incident_panel(conn, int(key), who) if str(key).isdecimal() else no_update
             else:
-                panel = PANELS[layer.panel](conn, str(key))
+                panel = PANELS[layer.panel](conn, str(key), who)
         outline = {"type": "Feature", "geometry": feature.get("geometry"), "properties": {}} \
             if feature.get("geometry") else no_update
         return panel, outline
 
-    @app.callback(Output("map", "viewport"), Output("highlight", "data", allow_duplicate=True),
+    @callback(app, "map.view", Output("map", "viewport"), Output("highlight", "data", allow_duplicate=True),
                   Output("side-panel", "children", allow_duplicate=True), Output("map-search-message", "children"),
                   Input("map-search", "value"), Input("map-search-go", "n_clicks"), State("map-search", "value"),
                   prevent_initial_call=True)
@@ -136,21 +139,22 @@ def register(app) -> None:
         text = (text or "").strip()
         if not text:
             return no_update, no_update, no_update, ""
+        who = current_who()
         with begin() as conn:
-            hit = search.find(conn, text)
+            hit = search.find(conn, text, who)
             if hit is None:
                 return no_update, no_update, no_update, _("Nothing found for %(q)s", q=text[:60])
             if hit["kind"] == "incident":
                 view = {"center": [hit["lat"], hit["lon"]], "zoom": INCIDENT_ZOOM, "transition": "flyTo"}
-                panel = incident_panel(conn, int(hit["key"]))
+                panel = incident_panel(conn, int(hit["key"]), who)
             else:
                 view = {"bounds": hit["bounds"], "transition": "flyToBounds"}
-                panel = (area_panel if hit["kind"] == "area" else building_panel)(conn, hit["key"])
+                panel = (area_panel if hit["kind"] == "area" else building_panel)(conn, hit["key"], who)
         return view, hit["feature"], panel, f"{hit['label']}"
 
     # The switch and its legend have pattern ids: the big screen shares live-state and the layers but has no
     # switch, and a plain id would be a missing input there (an error in the browser's console).
-    @app.callback(Output({"type": "layer", "id": ALL}, "hideout"), Output(CHOROPLETH_LEGEND, "children"),
+    @callback(app, "map.view", Output({"type": "layer", "id": ALL}, "hideout"), Output(CHOROPLETH_LEGEND, "children"),
                   Input(CHOROPLETH, "value"), Input("live-state", "data"),
                   State({"type": "layer", "id": ALL}, "hideout"), prevent_initial_call=True)
     def _choropleth(measures, _live, hideouts):
@@ -173,7 +177,8 @@ def register(app) -> None:
                     legend_rows = class_legend(classes)
         return out, [legend_rows]
 
-    @app.callback(Output("map-summary", "children"), Input("live-state", "data"), prevent_initial_call=True)
+    @callback(app, "map.view", Output("map-summary", "children"), Input("live-state", "data"),
+              prevent_initial_call=True)
     def _summary(_live):
         with begin() as conn:
             return summary(conn)

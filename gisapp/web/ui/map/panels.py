@@ -6,6 +6,7 @@ from dash import html
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
+from gisapp.access.permissions import Who
 from gisapp.boundaries.lookup import area_details
 from gisapp.cases.read import get_case
 from gisapp.core.localtime import RECENT_DAYS, last_days
@@ -32,8 +33,8 @@ def kpi_rows(kpis: dict) -> list[tuple[str, str]]:
              "—" if kpis["requests_per_10k"] is None else f"{kpis['requests_per_10k']:.1f}")]
 
 
-def area_panel(conn: Connection, code: str) -> html.Div:
-    area = area_details(conn, code)
+def area_panel(conn: Connection, code: str, who: Who) -> html.Div:
+    area = area_details(conn, code, who=who)
     if area is None:
         return html.Div(_("No area %(code)s", code=code), className="panel", id="area-panel")
     kpis = area_kpis(conn, code, *last_days(conn))["kpis"]
@@ -48,13 +49,14 @@ def area_panel(conn: Connection, code: str) -> html.Div:
         _dl(rows),
         html.H4(_("Last %(n)s days", n=RECENT_DAYS)),
         _dl(kpi_rows(kpis)),
-        html.Div([html.A(_("Cases in this area"), href=f"/cases?area={area['code']}"),
+        html.Div([*([html.A(_("Cases in this area"), href=f"/cases?area={area['code']}")]
+                    if who.may("cases.read") else []),
                   html.A(_("Link to this view"), href=f"/?area={area['code']}")], className="panel-links"),
     ], className="panel", id="area-panel")
 
 
-def incident_panel(conn: Connection, incident_id: int) -> html.Div:
-    report = get_case(conn, incident_id)
+def incident_panel(conn: Connection, incident_id: int, who: Who) -> html.Div:
+    report = get_case(conn, incident_id, who=who)
     if report is None:
         return html.Div(_("No case %(id)s", id=incident_id), id="incident-panel", className="panel")
     chain = report["assignment"] or {}
@@ -66,13 +68,14 @@ def incident_panel(conn: Connection, incident_id: int) -> html.Div:
     rows += [(label(LEVEL_LABELS, lv), f"{chain[lv]['name']} ({chain[lv]['code']})")
              for lv in ("street", "community", "grid", "micro_grid") if chain.get(lv)]
     return html.Div([html.H3(_("Case %(id)s", id=report["id"])), _dl(rows), html.P(report["description"]),
-                     html.Div([html.A(_("Open in the console"), href=f"/cases?incident={report['id']}"),
+                     html.Div([*([html.A(_("Open in the console"), href=f"/cases?incident={report['id']}")]
+                                 if who.may("cases.read") else []),
                                html.A(_("Link to this view"), href=f"/?incident={report['id']}")],
                               className="panel-links")],
                     id="incident-panel", className="panel")
 
 
-def building_panel(conn: Connection, code: str) -> html.Div:
+def building_panel(conn: Connection, code: str, who: Who) -> html.Div:
     b = building_details(conn, code)
     if b is None:
         return html.Div(_("No building %(code)s", code=code), className="panel", id="building-panel")
@@ -83,7 +86,7 @@ def building_panel(conn: Connection, code: str) -> html.Div:
                     className="panel", id="building-panel")
 
 
-def checkpoint_panel(conn: Connection, code: str) -> html.Div:
+def checkpoint_panel(conn: Connection, code: str, who: Who) -> html.Div:
     c = checkpoint_details(conn, code)
     if c is None:
         return html.Div(_("No checkpoint %(code)s", code=code), className="panel", id="checkpoint-panel")
