@@ -1,5 +1,6 @@
 """The wheel works: built from the sources, installed (not editable) into a new venv, it migrates a
-database, loads the demo and serves a page and a layer, all from the installed package's own files."""
+database, loads the demo, makes a user and a token, and serves the sign-in page, a page and a layer,
+all from the installed package's own files."""
 
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, bytes]:
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
     except OSError:
         return 0, b""
@@ -74,6 +76,8 @@ def test_the_installed_wheel_serves_a_page_and_a_layer(tmp_path, wheel_database)
     assert "revision 0005" in run(gisapp, "db", "upgrade", cwd=tmp_path, env=env)
     assert "micro_grid" in run(gisapp, "demo", "load", "--commit", cwd=tmp_path, env=env)
     assert "valid" in run(gisapp, "layers", "validate", cwd=tmp_path, env=env)
+    run(gisapp, "users", "add", "wheel.operator", "--role", "operator", cwd=tmp_path, env=env)
+    token = run(gisapp, "tokens", "create", "wheel.operator", cwd=tmp_path, env=env).strip()
 
     port = _free_port()
     server = subprocess.Popen([str(gisapp), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
@@ -81,10 +85,13 @@ def test_the_installed_wheel_serves_a_page_and_a_layer(tmp_path, wheel_database)
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_until(lambda: _get(f"{base}/api/v1/health")[0] == 200, 60), "the installed app did not start"
-        status, page = _get(f"{base}/")
+        status, page = _get(f"{base}/")   # redirected to the sign-in page (a template of the package)
+        assert status == 200 and "登录".encode() in page and b"gisapp-plain.css" in page
+        assert _get(f"{base}/static/gisapp-plain.css")[0] == 200
+        status, page = _get(f"{base}/cases", token)
         assert status == 200 and b"gisapp" in page
         assert _get(f"{base}/assets/gisapp_map.js")[0] == 200
-        status, body = _get(f"{base}/api/v1/layers/grids?bbox=121.47,31.22,121.53,31.26&z=14")
+        status, body = _get(f"{base}/api/v1/layers/grids?bbox=121.47,31.22,121.53,31.26&z=14", token)
         assert status == 200 and b'"Feature"' in body
     finally:
         server.terminate()

@@ -46,6 +46,16 @@ def safe_next(value: str | None) -> str:
     return value if not parts.scheme and not parts.netloc else "/"
 
 
+# Where a role starts when it asked for no page in particular: the first page its permissions open.
+LANDING = (("map.view", "/"), ("cases.read", "/cases"), ("screen.view", "/screen"))
+
+
+def landing(who: Who, next_path: str) -> str:
+    if next_path != "/":
+        return next_path
+    return next((path for permission, path in LANDING if who.may(permission)), "/")
+
+
 def _record(action: str, who: Who | None, **detail) -> None:
     with begin() as conn:
         audit.record(conn, action, who, actor=None if who else detail.pop("name", None) or "anonymous",
@@ -81,7 +91,7 @@ def submit():
         return _form(_("Wrong user name or password."), 401, name=name)
     sign_in(who)
     _record("login.success", who)
-    return redirect(safe_next(request.form.get("next")), 303)
+    return redirect(landing(who, safe_next(request.form.get("next"))), 303)
 
 
 @bp.post("/logout")
@@ -107,7 +117,7 @@ def link(token: str):
     who, next_path = used
     sign_in(who)
     _record("login.link", who)
-    return redirect(safe_next(next_path), 303)
+    return redirect(landing(who, safe_next(next_path)), 303)
 
 
 @bp.get("/f/<token>")

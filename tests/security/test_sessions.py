@@ -166,3 +166,11 @@ def test_outside_demo_mode_the_development_secret_is_refused():
     with pytest.raises(SettingsError, match="GISAPP_SECRET_KEY"):
         create_flask(Settings.from_env({**_env(), "GISAPP_SECRET_KEY": DEV_SECRET, "GISAPP_DEMO": "0"}))
     assert create_flask(Settings.from_env({**_env(), "GISAPP_SECRET_KEY": DEV_SECRET, "GISAPP_DEMO": "1"}))
+
+
+def test_each_role_lands_on_a_page_it_may_open(anonymous, conn):
+    """A department has no map: signed in without a page in mind, it starts at its cases."""
+    token = credentials.create_link(conn, user_id(conn, "department"), 1, "/")
+    assert anonymous.get(f"/login/link/{token}").location == "/cases"
+    token = credentials.create_link(conn, user_id(conn, "viewer"), 1, "/")
+    assert anonymous.__class__(anonymous.application).get(f"/login/link/{token}").location == "/"
