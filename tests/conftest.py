@@ -152,7 +152,7 @@ def realdata_figures():
 
 def pytest_terminal_summary(terminalreporter):
     if _FIGURES:
-        terminalreporter.section("measured on real data")
+        terminalreporter.section("measured in this run")
         for line in _FIGURES:
             terminalreporter.write_line(line)
 

@@ -56,9 +56,11 @@ def page(app, module: str, permission: str, **options) -> None:
     def guarded(**query):
         who = current_who()
         if who is None or not who.may(permission):
-            return dash.html.Div([dash.html.H1(_("Not for your role")),
-                                  dash.html.P(_("Your account may not open this page.")),
-                                  dash.html.A(_("Back to the start"), href="/")], className="page refused")
+            from .ui.chrome import page_header  # the header still leads to the pages this role may open
+            return dash.html.Div([page_header(_("Not for your role")), dash.html.Div([
+                dash.html.P(_("Your account may not open this page.")),
+                dash.html.A(_("Back to the start"), href="/")], className="panel refused-note")],
+                className="page refused")
         return layout(**query)
     dash.register_page(module, layout=guarded, **options)
     app.server.extensions.setdefault("gisapp_pages", {})[options.get("path")] = permission

@@ -20,11 +20,11 @@ from .i18n import GRID_LOCALE, local_time
 
 
 def _columns() -> list[dict]:
-    return [{"field": "at", "headerName": _("When"), "width": 150},
+    return [{"field": "at", "headerName": _("When"), "width": 175},
             {"field": "actor", "headerName": _("Who"), "width": 140},
             {"field": "action", "headerName": _("What"), "width": 190},
             {"field": "target", "headerName": _("On what"), "flex": 1},
-            {"field": "ip", "headerName": _("From"), "width": 130},
+            {"field": "ip", "headerName": _("Address (IP)"), "width": 130},
             {"field": "detail", "headerName": _("Details"), "flex": 1}]
 
 
