@@ -137,5 +137,4 @@ def open_field_link(conn: Connection, secret: str, token: str) -> Who | None:
     who = users.active(conn, payload["u"])
     if who is None or who.role != "worker":
         return None
-    return Who(user_id=who.user_id, name=who.name, display=who.display, role=who.role,
-               area_code=payload.get("a") or who.area_code, case_id=payload.get("c"))
+    return who.narrowed(area_code=payload.get("a"), case_id=payload.get("c"))

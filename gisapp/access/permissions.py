@@ -7,7 +7,7 @@ the cases its department was called to; a signed field link only its case or are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gisapp.core.vocabulary import ROLE, ROLE_CODES
 
@@ -43,6 +43,10 @@ class Who:
     def may(self, permission: str) -> bool:
         allowed = PERMISSIONS[permission]   # a KeyError for a permission no table names
         return permission == "public" or self.role in allowed
+
+    def narrowed(self, *, area_code: str | None = None, case_id: int | None = None) -> Who:
+        """The same person through a field link: one case (within their area) or one area."""
+        return replace(self, area_code=area_code or self.area_code, case_id=case_id)
 
     @property
     def sees_personal_data(self) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.engine import Connection
 
@@ -37,10 +37,7 @@ class SignedIn(UserMixin):
 def _narrowed(who: Who) -> Who:
     """A field link's session sees only its case or area."""
     scope = session.get("scope") or {}
-    if not scope:
-        return who
-    return Who(user_id=who.user_id, name=who.name, display=who.display, role=who.role,
-               area_code=scope.get("area") or who.area_code, case_id=scope.get("case"))
+    return who.narrowed(area_code=scope.get("area"), case_id=scope.get("case")) if scope else who
 
 
 def _load_user(user_id: str):
@@ -110,13 +107,9 @@ def _csrf_cookie(response):
     """The CSRF token as a cookie dash-renderer can read; the session cookie stays HttpOnly."""
     token = session.get("csrf")
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, samesite="Strict", secure=response_secure(), httponly=False)
+        response.set_cookie(CSRF_COOKIE, token, samesite="Strict", httponly=False,
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
-
-
-def response_secure() -> bool:
-    from flask import current_app
-    return bool(current_app.config.get("SESSION_COOKIE_SECURE"))
 
 
 def install(server: Flask, settings: Settings) -> None:

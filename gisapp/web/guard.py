@@ -13,7 +13,7 @@ import functools
 import hmac
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, jsonify, redirect, request
+from flask import Flask, current_app, jsonify, redirect, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -145,7 +145,6 @@ def check():
     if permission == "public":
         return None
     who = current_who()
-    g.who = who
     if who is None:
         return _refuse(401, "auth", _("sign in first, or send Authorization: Bearer <token>"))
     if not who.may(permission):

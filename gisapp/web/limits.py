@@ -11,13 +11,15 @@ import io
 import logging
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gisapp.core.settings import Settings, database_name
+
+from .auth import current_who
 
 log = logging.getLogger(__name__)
 ATTR = "gisapp_limits"
@@ -29,7 +31,7 @@ def _address() -> str:
 
 def _sender() -> str:
     """The signed-in user or token's user; the address when nobody is signed in."""
-    who = g.get("who")
+    who = current_who()
     return f"user:{who.user_id}" if who is not None else f"ip:{_address()}"
 
 

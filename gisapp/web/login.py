@@ -27,8 +27,7 @@ bp = Blueprint("login", __name__)
 
 def page(template: str, status: int = 200, **context):
     response = current_app.make_response(render_template(template, lang=str(get_locale()), **context))
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
+    response.status_code = status   # web/headers.py marks these pages no-store
     return response
 
 
