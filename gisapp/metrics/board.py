@@ -16,6 +16,7 @@ from gisapp.core.localtime import RECENT_DAYS, last_days
 
 from . import kpis
 from .assessment import rank, score
+from .overview import summary
 
 
 def N_(message: str) -> str:
@@ -45,22 +46,22 @@ TILES = (
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    """Today's counts; the local day is the database's (core/localtime.py)."""
+    """Today's counts; the local day is the database's (core/localtime.py). Open and overdue are the
+    map's own numbers (overview.summary), so the wall and the map cannot disagree."""
     row = conn.execute(sa.text("""
         WITH day AS (SELECT gisapp_day_start(gisapp_today()) AS start)
         SELECT (SELECT count(*) FROM incident, day WHERE reported_at >= day.start) AS reported_today,
-               (SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status WHERE s.open) AS open,
-               (SELECT count(*) FROM incident_overdue WHERE overdue) AS overdue,
                (SELECT count(DISTINCT incident_id) FROM incident_event, day
                 WHERE action = 'close' AND at >= day.start) AS closed_today""")).mappings().one()
-    return dict(row)
+    now = summary(conn)
+    return {**row, "open": now["open"], "overdue": now["overdue"]}
 
 
 def tiles(conn: Connection) -> list[dict]:
-    """[{key, label, kind, value}] in screen order."""
-    window = kpis.area_kpis(conn, None, *last_days(conn))["kpis"]
-    values = {**counts(conn), **window}
-    return [{"key": t.key, "label": t.label, "kind": t.kind, "value": values.get(t.key)} for t in TILES]
+    """[{key, label, kind, value}] in screen order; each tile reads only its own source, so a KPI of the
+    30-day window never stands in for a count of now (both have an "overdue")."""
+    sources = {"today": counts(conn), "kpi": kpis.area_kpis(conn, None, *last_days(conn))["kpis"]}
+    return [{"key": t.key, "label": t.label, "kind": t.kind, "value": sources[t.source].get(t.key)} for t in TILES]
 
 
 def trend(conn: Connection, days: int = RECENT_DAYS) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from fixtures.worlds import new_generation, square
-from gisapp.metrics import board
+from gisapp.metrics import board, overview
 
 
 def test_an_alert_names_the_area_that_owns_the_case_at_every_level(conn):
@@ -16,3 +16,16 @@ def test_an_alert_names_the_area_that_owns_the_case_at_every_level(conn):
         RETURNING id"""))
     alert = next(a for a in board.alerts(conn, limit=50) if a["id"] == case)
     assert alert["area_name"] == "D-ALERT"
+
+
+def test_the_wall_the_map_and_the_view_give_one_overdue_count(conn):
+    # An open case reported 40 days ago and long past its deadline lies outside the 30-day KPI window,
+    # so a tile that took the window's "overdue" would miss it.
+    new_generation(conn, [("district", "D-OVERDUE", square(6, 6, 6.1, 6.1), None)])
+    conn.execute(sa.text("""
+        INSERT INTO incident (category, geom, reported_at)
+        VALUES ('other', ST_SetSRID(ST_MakePoint(6.05, 6.05), 4326), now() - interval '40 days')"""))
+    view = conn.scalar(sa.text("SELECT count(*) FROM incident_overdue WHERE overdue"))
+    wall = next(t["value"] for t in board.tiles(conn) if t["key"] == "overdue")
+    assert view >= 1
+    assert wall == overview.summary(conn)["overdue"] == view
