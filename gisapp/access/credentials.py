@@ -16,7 +16,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from pydantic import Field, model_validator
 from sqlalchemy.engine import Connection
 
-from gisapp.core.errors import ApiError
+from gisapp.core.errors import N_, ApiError, Text
 from gisapp.core.validation import Body, Whole, refuse_at, text
 
 from . import users
@@ -57,7 +57,7 @@ def revoke_tokens(conn: Connection, user_id: int) -> int:
 def create_link(conn: Connection, user_id: int, hours: float = 24, next_path: str = "/") -> str:
     """A one-time sign-in link's secret part (a kiosk's or a first login's); used once, revocable."""
     if not next_path.startswith("/") or next_path.startswith("//"):
-        raise ApiError(422, [("next", "must be a path on this site, like /screen")])
+        raise ApiError(422, [("next", Text(N_("must be a path on this site, like /screen")))])
     token = secrets.token_urlsafe(32)
     conn.execute(sa.text("""
         INSERT INTO login_link (user_id, token_hash, next_path, expires_at)
@@ -96,7 +96,7 @@ class FieldLinkIn(Body):
     @model_validator(mode="after")
     def _one_target(self) -> FieldLinkIn:
         if (self.case_id is None) == (self.area_code is None):
-            raise refuse_at(FieldLinkIn, "case_id", "give a case_id or an area_code, not both", self.case_id)
+            raise refuse_at(FieldLinkIn, "case_id", N_("give a case_id or an area_code, not both"), self.case_id)
         return self
 
 
@@ -105,18 +105,20 @@ def field_link(conn: Connection, secret: str, link: FieldLinkIn) -> tuple[str, W
     found = users.row(conn, name=link.worker)
     who = users.who_of(found) if found is not None and not found["disabled"] else None
     if who is None or who.role != "worker":
-        raise ApiError(422, [("worker", f"no active worker {link.worker}")])
+        raise ApiError(422, [("worker", Text(N_("no active worker %(name)s"), name=link.worker))])
     if link.case_id is not None:
         condition, params = case_scope(who)
         if not conn.scalar(sa.text(f"SELECT 1 FROM incident i WHERE i.id = :c AND {condition}"),
                            {"c": link.case_id, **params}):
-            raise ApiError(422, [("case_id", f"case {link.case_id} is not in {who.name}'s area {who.area_code}")])
+            raise ApiError(422, [("case_id", Text(N_("case %(id)s is not in %(name)s's area %(area)s"), id=link.case_id,
+                                           name=who.name, area=who.area_code))])
     elif not conn.scalar(sa.text("""
             SELECT 1 FROM area a WHERE a.code = :code AND a.generation_id = gisapp_active_generation()
               AND EXISTS (SELECT 1 FROM area up WHERE up.code = :mine AND up.generation_id = a.generation_id
                           AND ST_Covers(up.geom, ST_PointOnSurface(a.geom)))"""),
             {"code": link.area_code, "mine": who.area_code}):
-        raise ApiError(422, [("area_code", f"area {link.area_code} is not in {who.name}'s area {who.area_code}")])
+        raise ApiError(422, [("area_code", Text(N_("area %(code)s is not in %(name)s's area %(area)s"),
+                                                code=link.area_code, name=who.name, area=who.area_code))])
     payload = {"u": who.user_id, "h": link.hours,
                **({"c": link.case_id} if link.case_id is not None else {"a": link.area_code})}
     return URLSafeTimedSerializer(secret, salt=FIELD_SALT).dumps(payload), who

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from sqlalchemy.engine import Connection
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from gisapp.core.errors import ApiError
+from gisapp.core.errors import N_, ApiError, Text
 from gisapp.core.validation import Body, refuse_at, text
 from gisapp.core.vocabulary import ROLE_CODES
 
@@ -32,19 +32,19 @@ class UserIn(Body):
     @model_validator(mode="after")
     def _scope(self) -> UserIn:
         if (self.role == "worker") != (self.area_code is not None):
-            raise refuse_at(UserIn, "area_code", "a worker needs an area code, and only a worker has one",
+            raise refuse_at(UserIn, "area_code", N_("a worker needs an area code, and only a worker has one"),
                             self.area_code)
         if (self.role == "department") != (self.department is not None):
-            raise refuse_at(UserIn, "department", "a department user needs a department, and only they have one",
+            raise refuse_at(UserIn, "department", N_("a department user needs a department, and only they have one"),
                             self.department)
         if self.display_name != self.display_name.strip():
-            raise refuse_at(UserIn, "display_name", "must not start or end with spaces", self.display_name)
+            raise refuse_at(UserIn, "display_name", N_("must not start or end with spaces"), self.display_name)
         return self
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise ApiError(422, [("password", f"needs at least {MIN_PASSWORD} characters")])
+        raise ApiError(422, [("password", Text(N_("needs at least %(limit)s characters"), limit=MIN_PASSWORD))])
     return password
 
 
@@ -56,10 +56,10 @@ def who_of(row) -> Who:
 def add(conn: Connection, user: UserIn, password: str | None = None) -> int:
     """The new account's id; ApiError(409) when the name is taken."""
     if conn.scalar(sa.text("SELECT 1 FROM app_user WHERE name = :n"), {"n": user.name}):
-        raise ApiError(409, [("name", f"{user.name} already exists")])
+        raise ApiError(409, [("name", Text(N_("%(name)s already exists"), name=user.name))])
     if user.department is not None and not conn.scalar(
             sa.text("SELECT 1 FROM department WHERE code = :d"), {"d": user.department}):
-        raise ApiError(422, [("department", f"unknown department {user.department}")])
+        raise ApiError(422, [("department", Text(N_("unknown department %(department)s"), department=user.department))])
     return conn.scalar(sa.text("""
         INSERT INTO app_user (name, display_name, role, area_code, department, password_hash, password_changed_at)
         VALUES (:name, :display_name, :role, :area_code, :department, :hash,
@@ -93,13 +93,13 @@ def set_password(conn: Connection, name: str, password: str) -> None:
     done = conn.execute(sa.text("UPDATE app_user SET password_hash = :h, password_changed_at = now() WHERE name = :n"),
                         {"h": generate_password_hash(check_password(password)), "n": name}).rowcount
     if not done:
-        raise ApiError(404, [("name", f"no user {name}")])
+        raise ApiError(404, [("name", Text(N_("no user %(name)s"), name=name))])
 
 
 def set_disabled(conn: Connection, name: str, disabled: bool = True) -> None:
     if not conn.execute(sa.text("UPDATE app_user SET disabled = :d WHERE name = :n"),
                         {"d": disabled, "n": name}).rowcount:
-        raise ApiError(404, [("name", f"no user {name}")])
+        raise ApiError(404, [("name", Text(N_("no user %(name)s"), name=name))])
 
 
 def list_users(conn: Connection) -> list[dict]:

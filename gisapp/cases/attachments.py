@@ -22,8 +22,8 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Connection
 
-from gisapp.core.errors import ApiError
-from gisapp.core.validation import Body, refuse, text
+from gisapp.core.errors import N_, ApiError
+from gisapp.core.validation import Body, refuse, said, text
 
 MAX_FILES = 3                # per event
 ENVELOPE = 64 * 1024         # the rest of a request body: fields, JSON, base64 padding
@@ -72,7 +72,7 @@ class AttachmentIn(Body):
     def _shape(cls, value):
         if not isinstance(value, dict) or not isinstance(value.get("filename"), str) \
                 or not isinstance(value.get("data"), str):
-            raise refuse("must be {filename, data} with data in base64")
+            raise refuse(N_("must be {filename, data} with data in base64"))
         return value
 
     def decoded(self, max_bytes: int) -> Attachment:
@@ -81,19 +81,19 @@ class AttachmentIn(Body):
         data = self.data
         if data.startswith("data:"):
             if "," not in data:
-                raise refuse("a data: URL needs a comma before its base64")
+                raise refuse(N_("a data: URL needs a comma before its base64"))
             data = data.split(",", 1)[1]
         if len(data) > max_bytes * 4 // 3 + 4:
-            raise refuse(f"is larger than {max_bytes} bytes")
+            raise refuse(N_("is larger than %(limit)s bytes"), limit=max_bytes)
         try:
             content = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
-            raise refuse("data is not valid base64") from None
+            raise refuse(N_("data is not valid base64")) from None
         kind = sniff(content)
         if kind is None:
-            raise refuse("must be a JPEG, PNG or WebP photo, or a PDF")
+            raise refuse(N_("must be a JPEG, PNG or WebP photo, or a PDF"))
         if len(content) > max_bytes:
-            raise refuse(f"is {len(content)} bytes; at most {max_bytes}")
+            raise refuse(N_("is %(size)s bytes; at most %(limit)s"), size=len(content), limit=max_bytes)
         if kind in FORMATS:
             content = reencode(content, FORMATS[kind])
         return Attachment(clean_filename(self.filename), kind, content)
@@ -107,7 +107,8 @@ def reencode(content: bytes, fmt: str) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as probe:
                 if probe.width * probe.height > MAX_PIXELS:
-                    raise refuse(f"is {probe.width}×{probe.height} pixels; at most {MAX_PIXELS:,} in all")
+                    raise refuse(N_("is %(width)s×%(height)s pixels; at most %(limit)s in all"), width=probe.width,
+                                 height=probe.height, limit=f"{MAX_PIXELS:,}")
                 probe.verify()
             with Image.open(io.BytesIO(content)) as image:
                 image = ImageOps.exif_transpose(image)
@@ -119,7 +120,7 @@ def reencode(content: bytes, fmt: str) -> bytes:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
-        raise refuse("is not a photo that can be read (damaged, or not what its first bytes say)") from None
+        raise refuse(N_("is not a photo that can be read (damaged, or not what its first bytes say)")) from None
     return out.getvalue()
 
 
@@ -133,7 +134,7 @@ def decode(items: list[AttachmentIn] | None, max_body_bytes: int) -> list[Attach
         try:
             out.append(item.decoded(file_limit(max_body_bytes)))
         except PydanticCustomError as exc:
-            raise ApiError(422, [(f"attachments[{n}]", exc.message())]) from None
+            raise ApiError(422, [(f"attachments[{n}]", said(exc))]) from None
     return out
 
 

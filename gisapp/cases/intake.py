@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from sqlalchemy.engine import Connection
 
-from gisapp.core.errors import ApiError
+from gisapp.core.errors import N_, ApiError, Text
 from gisapp.core.schema import CRSES, SOURCES
 from gisapp.core.validation import Body, check_lonlat, not_a_coordinate, number, parse, refuse, storable, text
 
@@ -67,11 +67,11 @@ class ReportIn(Body):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
-            raise refuse("must be a building id (integer) or code (string)")
+            raise refuse(N_("must be a building id (integer) or code (string)"))
         if isinstance(value, int) and not 0 < value < 2**63:
-            raise refuse(f"unknown building {value}")
+            raise refuse(N_("unknown building %(building)s"), building=value)
         if isinstance(value, str) and len(value) > 200:
-            raise refuse("must be a building code of at most 200 characters")
+            raise refuse(N_("must be a building code of at most 200 characters"))
         return storable(value) if isinstance(value, str) else value
 
     @field_validator("lon", "lat", mode="before")
@@ -79,7 +79,7 @@ class ReportIn(Body):
     def _coordinate(cls, value):
         """One coordinate's type; check() holds the pair together (required, range, the swap hint)."""
         if value is not None and not_a_coordinate(value):
-            raise refuse(not_a_coordinate(value))
+            raise refuse(not_a_coordinate(value).msgid, **not_a_coordinate(value).params)
         return value if value is None else number(value)
 
     @field_validator("crs", mode="before")
@@ -92,7 +92,8 @@ class ReportIn(Body):
     def _category(cls, value, info: ValidationInfo):
         known = (info.context or {}).get("categories", set())
         if not isinstance(value, str) or value not in known:
-            raise refuse(f"unknown category {str(value)[:40]!r}; one of {', '.join(sorted(known))}")
+            raise refuse(N_("unknown category %(category)r; one of %(choices)s"), category=str(value)[:40],
+                         choices=", ".join(sorted(known)))
         return value
 
     @field_validator("client_ref", mode="before")
@@ -101,7 +102,7 @@ class ReportIn(Body):
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_CLIENT_REF:
-            raise refuse(f"must be a non-empty string of at most {MAX_CLIENT_REF} characters")
+            raise refuse(N_("must be a non-empty string of at most %(limit)s characters"), limit=MAX_CLIENT_REF)
         return storable(value)
 
     @field_validator("reported_at", mode="before")
@@ -110,23 +111,23 @@ class ReportIn(Body):
         if value is None:
             return None
         if not isinstance(value, str):
-            raise refuse("must be an ISO 8601 date-time string")
+            raise refuse(N_("must be an ISO 8601 date-time string"))
         try:
             when = datetime.fromisoformat(value)
         except ValueError:
-            raise refuse(f"is not an ISO 8601 date-time: {value[:40]!r}") from None
+            raise refuse(N_("is not an ISO 8601 date-time: %(value)r"), value=value[:40]) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=ZoneInfo((info.context or {}).get("tz", "UTC")))
         if when > datetime.now(UTC) + timedelta(minutes=10):
-            raise refuse("is in the future")
+            raise refuse(N_("is in the future"))
         if when < EARLIEST:
-            raise refuse(f"is before {EARLIEST.year}")
+            raise refuse(N_("is before %(year)s"), year=EARLIEST.year)
         return when
 
     @model_validator(mode="after")
     def _somewhere(self) -> ReportIn:
         if self.building_id is None and (self.lon is None or self.lat is None):
-            raise refuse("lon and lat are required unless building_id names a building")
+            raise refuse(N_("lon and lat are required unless building_id names a building"))
         return self
 
 
@@ -138,7 +139,7 @@ def _resolve_building(conn: Connection, ref: int | str) -> int:
     column = "id" if isinstance(ref, int) else "code"
     found = conn.scalar(sa.text(f"SELECT id FROM building WHERE {column} = :v"), {"v": ref})
     if found is None:
-        raise ApiError(422, [("building_id", f"unknown building {ref!r}")])
+        raise ApiError(422, [("building_id", Text(N_("unknown building %(building)r"), building=ref))])
     return found
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from gisapp.access.permissions import Who, case_scope
 from gisapp.access.privacy import mask_name, mask_phone, redact_all, unmasked
 from gisapp.boundaries.lookup import assignment_of
+from gisapp.core.errors import N_
 from gisapp.core.validation import Day, Query, Whole, refuse, text
 from gisapp.core.vocabulary import CHAIN_LEVELS, LEVEL_CODES, STATUS_CODES, level_column
 
@@ -81,8 +82,9 @@ def case_dict(row: Any, base_url: str = "") -> dict:
 _LOCAL_DAY = "gisapp_day_start(CAST(:{} AS date))"
 _FILTERS = {
     "status": "i.status = ANY(:status)",
-    "area": "(SELECT id FROM area WHERE code = :area AND generation_id = i.generation_id) "
-            "= ANY(gisapp_chain_ids(i))",
+    # a code, or a name or part of one, at any level of the case's chain
+    "area": "EXISTS (SELECT 1 FROM area a WHERE a.id = ANY(gisapp_chain_ids(i)) "
+            "AND (a.code = :area OR a.name ILIKE '%' || :area_like || '%'))",
     "category": "i.category = :category",
     "level": "i.owner_level::text = :level",
     "since": "i.reported_at >= " + _LOCAL_DAY.format("since"),
@@ -94,7 +96,7 @@ _FILTERS = {
 class CaseQuery(Query):
     """Filters of the case list (GET /reports, the console): each optional, all combined."""
     status: list[Literal[STATUS_CODES]] | None = None   # ?status=assigned,accepted
-    area: text(200) | None = None                       # a code at any level
+    area: text(200) | None = None                       # a code at any level, or (part of) a name
     category: text(60) | None = None
     level: Literal[LEVEL_CODES] | None = None           # the owner level
     since: Day | None = Field(None, alias="from")       # local days (core/localtime.py), `to` excluded
@@ -111,7 +113,8 @@ class CaseQuery(Query):
             value = [s for s in value.split(",") if s]
             bad = [s for s in value if s not in STATUS_CODES]
             if bad:
-                raise refuse(f"unknown status {bad[0][:40]!r}; one of {', '.join(STATUS_CODES)}")
+                raise refuse(N_("unknown status %(value)r; one of %(choices)s"), value=bad[0][:40],
+                             choices=", ".join(STATUS_CODES))
         return value or None
 
 
@@ -137,6 +140,8 @@ def list_cases(conn: Connection, query: CaseQuery, *, who: Who, limit: int | Non
         if value is not None:
             where.append(_FILTERS[name])
             params[name] = value
+    if query.area is not None:
+        params["area_like"] = query.area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if query.q:
         where.append("(i.description ILIKE :text OR i.client_ref ILIKE :text OR i.id::text = :exact)")
         params["text"], params["exact"] = f"%{query.q}%", query.q

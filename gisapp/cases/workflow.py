@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection
 
 from gisapp.access.permissions import Who
 from gisapp.access.privacy import redact_all
-from gisapp.core.errors import ApiError
+from gisapp.core.errors import ApiError, Text
+from gisapp.core.refusals import REASONS, refusal
 from gisapp.core.validation import Body, text
 from gisapp.core.vocabulary import SATISFACTION_CODES, TASK_MOVES, TRANSITION_ACTIONS
 
@@ -65,11 +66,10 @@ def database_rules() -> Iterator[None]:
     try:
         yield
     except sa.exc.DBAPIError as exc:
-        state = getattr(exc.orig, "sqlstate", None) or ""
-        if not state.startswith("GS"):
+        refused = refusal(exc)
+        if refused is None:
             raise
-        diag = exc.orig.diag
-        raise ApiError(int(state[2:]), [(diag.message_hint or "action", diag.message_primary)]) from None
+        raise refused from None
 
 
 BIGINT_MAX = 2**63 - 1
@@ -77,7 +77,8 @@ BIGINT_MAX = 2**63 - 1
 
 def _check_id(value: int, field: str = "id") -> None:
     if not 0 < value <= BIGINT_MAX:
-        raise ApiError(404, [(field, f"no case {value}" if field == "id" else f"no {field} {value}")])
+        raise ApiError(404, [(field, Text(REASONS["no_case"], id=value) if field == "id"
+                                  else Text(REASONS["no_task"], task=value))])
 
 
 def _savepoint(conn: Connection):
@@ -135,10 +136,13 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
 
 
 def history(conn: Connection, incident_id: int, who: Who) -> list[dict]:
-    """A case's events, oldest first, with their files; names masked for roles without personal data."""
+    """A case's events, oldest first, with their files; names masked for roles without personal data.
+    `person`: a signed-in user wrote it; `system`: which system did (import, demo, boundary, database, api)."""
     files = attachments.by_event(conn, incident_id)
     return redact_all(({**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
-        SELECT id, at, actor, action, from_status, to_status, note, data
+        SELECT id, at, actor, action, from_status, to_status, note, data, user_id IS NOT NULL AS person,
+               CASE WHEN action = 'reassign' THEN 'boundary' WHEN actor IN ('import', 'demo') THEN actor
+                    WHEN actor LIKE 'db:%' THEN 'database' WHEN actor LIKE 'api:%' THEN 'api' END AS system
         FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()), who)
 
 

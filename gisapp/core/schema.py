@@ -9,9 +9,9 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ENUM, INET, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .vocabulary import LEVEL_CODES
+from .vocabulary import LEVEL_CODES, SOURCE_CODES
 
-SOURCES = ("app", "qr", "hotline", "patrol", "camera", "open311")
+SOURCES = SOURCE_CODES
 CRSES = ("wgs84", "gcj02", "bd09")
 
 area_level = ENUM(*LEVEL_CODES, name="area_level", create_type=False)
@@ -202,6 +202,8 @@ class CaseAction(Base):
     label: Mapped[str] = mapped_column(sa.Text)
     by_transition: Mapped[bool] = mapped_column(sa.Boolean)
     needs_note: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    done_label: Mapped[str] = mapped_column(sa.Text)                                   # revision 0006
+    destructive: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())  # revision 0006
 
 
 class Satisfaction(Base):
@@ -231,6 +233,22 @@ class Department(Base):
     code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
     name_zh: Mapped[str] = mapped_column(sa.Text)
     name_en: Mapped[str] = mapped_column(sa.Text)
+
+
+class DepartmentCategory(Base):
+    """The departments a category usually needs, in the order the call-out proposes them (revision 0006)."""
+    __tablename__ = "department_category"
+    category: Mapped[str] = mapped_column(sa.ForeignKey("category.code", ondelete="CASCADE"), primary_key=True)
+    department: Mapped[str] = mapped_column(sa.ForeignKey("department.code", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(sa.SmallInteger, server_default="1")
+
+
+class ReportSource(Base):
+    """How a report came in, named for people (revision 0006)."""
+    __tablename__ = "report_source"
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    label: Mapped[str] = mapped_column(sa.Text)
+    sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
 
 
 class DepartmentTask(Base):
@@ -267,6 +285,16 @@ class BasemapFeature(Base):
     min_zoom: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     geom = mapped_column(_geom("GEOMETRY"), nullable=False)
+
+
+class Poi(Base):
+    """Named places for search (revision 0006; the demo loads them from OpenStreetMap)."""
+    __tablename__ = "poi"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.Text, server_default="")
+    osm_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    geom = mapped_column(_geom("POINT"), nullable=False)
 
 
 class UserRole(Base):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .errors import ApiError
+from .errors import N_, ApiError, Text
 
 M = TypeVar("M", bound=BaseModel)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -39,15 +39,29 @@ class Query(BaseModel):
         return data
 
 
-def refuse(message: str) -> PydanticCustomError:
-    """Raise this from a validator: the message reaches the client as it is."""
-    return PydanticCustomError("refused", message)
+def _refused(message: str) -> PydanticCustomError:
+    """pydantic's error for our own words, carrying the msgid and parameters through to problems()."""
+    text = message if isinstance(message, Text) else Text(message)
+    return PydanticCustomError("refused", str(text),
+                               {"msgid": text.msgid, "params": text.params})
+
+
+def refuse(msgid: str, **params) -> PydanticCustomError:
+    """Raise this from a validator: `msgid` % params reaches the client, in its language."""
+    return _refused(Text(msgid, **params))
+
+
+def said(exc: PydanticCustomError) -> Text:
+    """The Text a refuse() carried (for code that catches it before pydantic does)."""
+    context = exc.context or {}
+    return Text(context["msgid"], **context["params"]) if "msgid" in context else Text(exc.message())
 
 
 def refuse_at(model: type[BaseModel], field: str, message: str, value: Any) -> ValidationError:
-    """Raise this from a model validator to lay a cross-field rule at the field it is about."""
+    """Raise this from a model validator to lay a cross-field rule at the field it is about (a Text, or
+    a plain msgid)."""
     return ValidationError.from_exception_data(model.__name__, [InitErrorDetails(
-        type=PydanticCustomError("refused", message), loc=(field,), input=value)])
+        type=_refused(message), loc=(field,), input=value)])
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,15 +70,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def storable(value: str) -> str:
     """Text PostgreSQL and UTF-8 can hold: no NUL, no lone UTF-16 surrogate (JSON's \\ud800 escapes)."""
     if "\x00" in value:
-        raise refuse("must not contain NUL characters")
+        raise refuse(N_("must not contain NUL characters"))
     if _SURROGATE.search(value):
-        raise refuse("must be valid Unicode text (it holds a lone UTF-16 surrogate)")
+        raise refuse(N_("must be valid Unicode text (it holds a lone UTF-16 surrogate)"))
     return value
 
 
 def _day(value):
     if isinstance(value, str) and not _DATE.fullmatch(value):
-        raise refuse(f"must be a date YYYY-MM-DD, got {value[:40]!r}")
+        raise refuse(N_("must be a date YYYY-MM-DD, got %(value)r"), value=value[:40])
     return value
 
 
@@ -74,7 +88,7 @@ Day = Annotated[date, BeforeValidator(_day)]
 
 def _whole(value):
     if isinstance(value, str) and not (value.isascii() and value.isdecimal() and len(value) < 19):
-        raise refuse("must be a whole number")
+        raise refuse(N_("must be a whole number"))
     return value
 
 
@@ -100,58 +114,71 @@ def not_a_coordinate(raw) -> str | None:
     """What is wrong with one coordinate as a number, or None."""
     value = number(raw)
     if value is None:
-        return f"must be a number, got {type(raw).__name__}"
+        return Text(N_("must be a number, got %(kind)s"), kind=type(raw).__name__)
     if not math.isfinite(value):
-        return "must be a finite number, not NaN or infinity"
+        return Text(N_("must be a finite number, not NaN or infinity"))
     return None
 
 
 def check_lonlat(lon, lat) -> list[tuple[str, str]]:
     """Messages for bad coordinates; shared by reports, the CSV import and the point lookup."""
-    errors = [(name, "is required" if raw is None else not_a_coordinate(raw))
+    errors = [(name, Text(_PLAIN["missing"]) if raw is None else not_a_coordinate(raw))
               for name, raw in (("lon", lon), ("lat", lat)) if raw is None or not_a_coordinate(raw)]
     if errors:
         return errors
     flon, flat = number(lon), number(lat)
     if abs(flat) > 90 and abs(flon) <= 90:
-        return [("lat", f"lat {flat} is out of range; lat and lon look swapped (lon={flat}, lat={flon}?)")]
+        return [("lat", Text(N_("lat %(lat)s is out of range; lat and lon look swapped (lon=%(lat)s, lat=%(lon)s?)"),
+                             lat=flat, lon=flon))]
     if abs(flon) > 180:
-        errors.append(("lon", f"must be between -180 and 180, got {flon}"))
+        errors.append(("lon", Text(N_("must be between %(low)s and %(high)s, got %(value)s"),
+                                   low=-180, high=180, value=flon)))
     if abs(flat) > 90:
-        errors.append(("lat", f"must be between -90 and 90, got {flat}"))
+        errors.append(("lat", Text(N_("must be between %(low)s and %(high)s, got %(value)s"),
+                                   low=-90, high=90, value=flat)))
     return errors
 
 
-_PLAIN = {"missing": "is required", "extra_forbidden": "unknown field", "model_type": "must be a JSON object",
-          "model_attributes_type": "must be a JSON object", "string_type": "must be a string",
-          "bool_type": "must be true or false", "bool_parsing": "must be true or false",
-          "int_type": "must be a whole number", "int_parsing": "must be a whole number",
-          "int_from_float": "must be a whole number", "float_type": "must be a number",
-          "float_parsing": "must be a number", "list_type": "must be a list"}
-_BOUNDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
-           "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
+_PLAIN = {"missing": N_("is required"), "extra_forbidden": N_("unknown field"),
+          "model_type": N_("must be a JSON object"), "model_attributes_type": N_("must be a JSON object"),
+          "string_type": N_("must be a string"), "bool_type": N_("must be true or false"),
+          "bool_parsing": N_("must be true or false"), "int_type": N_("must be a whole number"),
+          "int_parsing": N_("must be a whole number"), "int_from_float": N_("must be a whole number"),
+          "float_type": N_("must be a number"), "float_parsing": N_("must be a number"),
+          "list_type": N_("must be a list")}
+_BOUNDS = {"greater_than_equal": (N_("must be at least %(limit)s"), "ge"),
+           "less_than_equal": (N_("must be at most %(limit)s"), "le"),
+           "greater_than": (N_("must be more than %(limit)s"), "gt"),
+           "less_than": (N_("must be less than %(limit)s"), "lt")}
 
 
-def _message(error: dict) -> str:
+def _message(error: dict) -> Text | str:
     """pydantic's error in the API's words: what to send instead."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _PLAIN:
-        return _PLAIN[kind]
+        return Text(_PLAIN[kind])
     if kind in _BOUNDS:
-        words, key = _BOUNDS[kind]
-        return f"must be {words} {ctx[key]}"
+        msgid, key = _BOUNDS[kind]
+        return Text(msgid, limit=ctx[key])
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '').replace(chr(39), '').replace(' or ', ', ')}"
+        return Text(N_("must be one of %(choices)s"),
+                    choices=ctx.get("expected", "").replace(chr(39), "").replace(" or ", ", "))
     if kind == "string_too_long":
-        got = len(error["input"]) if isinstance(error.get("input"), str) else "too many"
-        return f"is {got} characters; at most {ctx['max_length']}"
+        if not isinstance(error.get("input"), str):
+            return Text(N_("is too long; at most %(limit)s characters"), limit=ctx["max_length"])
+        return Text(N_("is %(length)s characters; at most %(limit)s"), length=len(error["input"]),
+                    limit=ctx["max_length"])
     if kind == "string_too_short":
-        return "must not be empty" if ctx.get("min_length") == 1 else f"needs at least {ctx['min_length']} characters"
+        if ctx.get("min_length") == 1:
+            return Text(N_("must not be empty"))
+        return Text(N_("needs at least %(limit)s characters"), limit=ctx["min_length"])
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        return Text(N_("needs at least %(limit)s item(s)"), limit=ctx.get("min_length"))
     if kind == "too_long":
-        return f"must hold at most {ctx.get('max_length')} items"
-    return error["msg"]   # "refused" (our validators' own words) and anything rarer
+        return Text(N_("must hold at most %(limit)s items"), limit=ctx.get("max_length"))
+    if kind == "refused" and "msgid" in ctx:    # our validators' own words
+        return Text(ctx["msgid"], **ctx["params"])
+    return error["msg"]   # anything rarer, in pydantic's English
 
 
 def _field(loc: tuple) -> str:
@@ -168,7 +195,7 @@ def problem(error: dict) -> tuple[str, str]:
     """(field, message) for one of pydantic's errors."""
     loc = error["loc"]
     if error["type"] == "extra_forbidden" and loc and loc[-1] == "":
-        return "body", "unknown field ''"
+        return "body", Text(N_("unknown field %(name)r"), name="")
     return _field(loc), _message(error)
 
 

@@ -13,6 +13,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Marks a label with its context for pybabel: the UI translates it with pgettext(context, …)."""
+    return message
+
+
 class Status(NamedTuple):
     code: str
     label: str
@@ -41,31 +46,33 @@ STATUSES = (
 class Action(NamedTuple):
     code: str
     label: str
+    done_label: str
     by_transition: bool
     needs_note: bool
+    destructive: bool
 
 
 ACTIONS = (
-    Action("report", N_("Reported"), False, False),
-    Action("update", N_("Updated"), False, False),
-    Action("reassign", N_("Reassigned"), False, False),
-    Action("place", N_("Placed on the map"), False, False),
-    Action("accept", N_("Accept"), True, False),
-    Action("start", N_("Start"), True, False),
-    Action("feedback", N_("Feedback"), True, False),
-    Action("verify", N_("Verify"), True, False),
-    Action("reject", N_("Reject"), True, False),
-    Action("close", N_("Close"), True, False),
-    Action("evaluate", N_("Evaluate"), True, False),
-    Action("reopen", N_("Reopen"), True, False),
-    Action("cancel", N_("Cancel"), True, True),
-    Action("escalate", N_("Escalate"), True, True),
-    Action("deescalate", N_("De-escalate"), True, True),
-    Action("merge", N_("Merge as duplicate"), True, False),
-    Action("keep", N_("Not a duplicate"), True, False),
-    Action("callout", N_("Department called"), False, False),
-    Action("department_arrived", N_("Department arrived"), False, False),
-    Action("department_done", N_("Department done"), False, False),
+    Action("report", NP_("action", "Reported"), N_("Reported"), False, False, False),
+    Action("update", NP_("action", "Updated"), N_("Updated"), False, False, False),
+    Action("reassign", NP_("action", "Reassigned"), N_("Reassigned"), False, False, False),
+    Action("place", NP_("action", "Placed on the map"), N_("Placed on the map"), False, False, False),
+    Action("accept", NP_("action", "Accept"), N_("Accepted"), True, False, False),
+    Action("start", NP_("action", "Start"), N_("Started"), True, False, False),
+    Action("feedback", NP_("action", "Feedback"), N_("Feedback given"), True, False, False),
+    Action("verify", NP_("action", "Verify"), N_("Verified"), True, False, False),
+    Action("reject", NP_("action", "Reject"), N_("Sent back"), True, False, True),
+    Action("close", NP_("action", "Close"), N_("Closed"), True, False, False),
+    Action("evaluate", NP_("action", "Evaluate"), N_("Called back"), True, False, False),
+    Action("reopen", NP_("action", "Reopen"), N_("Reopened"), True, False, False),
+    Action("cancel", NP_("action", "Cancel"), N_("Cancelled"), True, True, True),
+    Action("escalate", NP_("action", "Escalate"), N_("Escalated"), True, True, False),
+    Action("deescalate", NP_("action", "De-escalate"), N_("Handed back down"), True, True, False),
+    Action("merge", NP_("action", "Merge as duplicate"), N_("Merged as a duplicate"), True, False, True),
+    Action("keep", NP_("action", "Not a duplicate"), N_("Kept apart from the possible duplicate"), True, False, False),
+    Action("callout", NP_("action", "Department called"), N_("Department called"), False, False, False),
+    Action("department_arrived", NP_("action", "Department arrived"), N_("Department arrived"), False, False, False),
+    Action("department_done", NP_("action", "Department done"), N_("Department done"), False, False, False),
 )
 
 
@@ -92,6 +99,21 @@ TASK_STATUSES = (
     TaskStatus("called", N_("Called"), "arrived"),
     TaskStatus("arrived", N_("Arrived"), "done"),
     TaskStatus("done", N_("Done"), None),
+)
+
+
+class Source(NamedTuple):
+    code: str
+    label: str
+
+
+SOURCES = (
+    Source("app", N_("App")),
+    Source("qr", N_("QR code")),
+    Source("hotline", N_("Hotline")),
+    Source("patrol", N_("Grid patrol")),
+    Source("camera", N_("Camera")),
+    Source("open311", N_("Open311")),
 )
 
 

@@ -17,7 +17,7 @@ from gisapp.boundaries.importer import import_areas
 from gisapp.cases.workflow import transition
 from gisapp.core.settings import get_settings
 from gisapp.core.vocabulary import LEVEL_CODES
-from gisapp.map.basemap import import_basemap
+from gisapp.map.basemap import import_basemap, import_pois
 
 
 def demo_dir() -> Path:
@@ -135,6 +135,7 @@ def load_demo(conn: Connection) -> Iterator[str]:
     osm = folder.parent / "osm"
     basemap = import_basemap(conn, osm / "roads.geojson", osm / "water.geojson")
     yield "basemap: " + ", ".join(f"{n} {k}" for k, n in sorted(basemap.items()))
+    yield f"named places (for search): {import_pois(conn, osm / 'pois.geojson')}"
     yield f"incidents: {load_incidents(conn, folder)}"
     stats = conn.execute(sa.text("""
         SELECT count(*) FILTER (WHERE area_id IS NULL) FROM building""")).scalar()

@@ -32,7 +32,7 @@ BATCH = 100                # events per message at most: a message stays a few t
 EVENT_SELECT = """
     SELECT e.id, e.incident_id, e.at, e.action, e.from_status, e.to_status,
            i.category, c.name_zh AS category_zh, c.name_en AS category_en, i.urgent, i.status,
-           own.code AS area_code, own.name AS area_name,
+           own.code AS area_code, gisapp_area_label(own.id) AS area_name,
            ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat
     FROM incident_event e
     JOIN incident i ON i.id = e.incident_id

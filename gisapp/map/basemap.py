@@ -56,6 +56,26 @@ def _read(path: Path) -> gpd.GeoDataFrame:
         return gpd.read_file(path, engine="pyogrio")
 
 
+def import_pois(conn: Connection, path: Path, replace: bool = True) -> int:
+    """Named points (OSM `name`, else `name:zh`) into `poi`, for search; returns how many."""
+    frame = _read(path)
+    frame = frame.to_crs(4326) if frame.crs is not None and frame.crs.to_epsg() != 4326 else frame
+    rows = []
+    for r in frame.itertuples():
+        name = next((v for v in (getattr(r, "name", None), r._asdict().get("name:zh")) if isinstance(v, str) and v),
+                    None)
+        if name and r.geometry is not None and r.geometry.geom_type == "Point":
+            osm_id = getattr(r, "id", None)
+            rows.append({"name": name[:200], "kind": str(getattr(r, "kind", "") or "")[:60], "wkb": r.geometry.wkb,
+                         "osm_id": None if osm_id is None or osm_id != osm_id else int(osm_id)})
+    if replace:
+        conn.execute(sa.text("DELETE FROM poi"))
+    if rows:
+        conn.execute(sa.text("INSERT INTO poi (name, kind, osm_id, geom) "
+                             "VALUES (:name, :kind, :osm_id, ST_SetSRID(ST_GeomFromWKB(:wkb), 4326))"), rows)
+    return len(rows)
+
+
 def import_basemap(conn: Connection, roads: Path | None, water: Path | None, replace: bool = True) -> dict[str, int]:
     """Load roads and water; with replace, the old basemap goes first. Returns kind → count."""
     rows: list[dict] = []

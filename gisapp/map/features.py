@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from gisapp.access.permissions import Who, case_scope
 from gisapp.access.privacy import PERSONAL, redact, unmasked
+from gisapp.core.errors import N_
 from gisapp.core.validation import Query, refuse
 
 from .registry import Layer
@@ -96,10 +97,10 @@ class ViewportQuery(Query):
         except (AttributeError, ValueError):
             values = ()
         if len(values) != 4 or not all(math.isfinite(v) for v in values):
-            raise refuse("must be four numbers west,south,east,north (WGS84 degrees)")
+            raise refuse(N_("must be four numbers west,south,east,north (WGS84 degrees)"))
         w, s, e, n = values
         if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise refuse("needs -180 <= west < east <= 180 and -90 <= south < north <= 90")
+            raise refuse(N_("needs -180 <= west < east <= 180 and -90 <= south < north <= 90"))
         return values
 
     @field_validator("z", mode="before")
@@ -110,7 +111,7 @@ class ViewportQuery(Query):
         except (TypeError, ValueError):
             zoom = math.nan
         if not (math.isfinite(zoom) and 0 <= zoom < 23):
-            raise refuse(f"must be a zoom level 0–22, got {str(value or '')[:20]!r}")
+            raise refuse(N_("must be a zoom level 0–22, got %(value)r"), value=str(value or "")[:20])
         return int(zoom)
 
     def view(self) -> Viewport:

@@ -25,7 +25,7 @@ from gisapp.core.validation import problem, refuse_at
 GEOMETRY_TYPES = ("polygon", "line", "point")
 GROUPS = ("basemap", "areas", "assets", "incidents")
 CACHE_POLICIES = ("generation", "events", "none")   # what a cached viewport answer is keyed by
-MARKERS = ("circle", "checkpoint")
+MARKERS = ("circle", "checkpoint", "label")   # label: the feature's _label as text, nothing drawn
 PANELS = ("area", "incident", "building", "checkpoint")   # what a click on a feature opens
 
 

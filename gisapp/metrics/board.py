@@ -86,8 +86,9 @@ def ranking(conn: Connection, level: str = "grid", limit: int = 10) -> list[dict
 
 def checkpoints(conn: Connection) -> dict:
     rows = conn.execute(sa.text("""
-        SELECT code, name, status, minutes_since_seen, area_name FROM map_checkpoint
-        ORDER BY status = 'offline' DESC, minutes_since_seen DESC NULLS FIRST, code""")).mappings().all()
+        SELECT m.code, m.name, m.status, m.minutes_since_seen, gisapp_area_label(c.area_id) AS area_name
+        FROM map_checkpoint m JOIN checkpoint c ON c.id = m.id
+        ORDER BY m.status = 'offline' DESC, m.minutes_since_seen DESC NULLS FIRST, m.code""")).mappings().all()
     offline = [dict(r) for r in rows if r["status"] == "offline"]
     return {"online": len(rows) - len(offline), "offline": len(offline), "offline_list": offline}
 
@@ -96,7 +97,7 @@ def alerts(conn: Connection, limit: int = 8) -> list[dict]:
     """Open cases that are overdue or urgent: today's urgent reports first, then the longest overdue."""
     rows = conn.execute(sa.text("""
         SELECT i.id, i.urgent, coalesce(o.overdue, false) AS overdue, o.due, c.name_zh, c.name_en,
-               own.name AS area_name
+               gisapp_area_label(own.id) AS area_name
         FROM incident i JOIN case_status s ON s.code = i.status JOIN category c ON c.code = i.category
         LEFT JOIN incident_overdue o ON o.id = i.id
         LEFT JOIN area own ON own.id = gisapp_leaf_id(i)

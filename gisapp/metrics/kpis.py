@@ -31,6 +31,7 @@ from pydantic import Field, model_validator
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.generations import active_generation
+from gisapp.core.errors import N_, Text
 from gisapp.core.validation import Day, Query, refuse_at, text
 
 WHOLE = 0  # the area id that stands for the whole generation in `compute`
@@ -46,7 +47,8 @@ class KpiQuery(Query):
     @model_validator(mode="after")
     def _range(self) -> KpiQuery:
         if self.since and self.until and self.since >= self.until:
-            raise refuse_at(KpiQuery, "to", f"must be after from ({self.since.isoformat()})", self.until)
+            raise refuse_at(KpiQuery, "to", Text(N_("must be after from (%(day)s)"), day=self.since.isoformat()),
+                            self.until)
         return self
 
 
@@ -173,7 +175,7 @@ def compute(conn: Connection, area_ids: list[int], generation: int | None,
 def find_area(conn: Connection, code: str, generation: int | None) -> dict:
     row = conn.execute(AREA_SQL, {"gen": generation, "code": code}).mappings().first()
     if row is None:
-        raise UnknownArea(f"no area {code!r} in generation {generation}")
+        raise UnknownArea(Text(N_("no area %(code)r in generation %(generation)s"), code=code, generation=generation))
     return dict(row)
 
 

@@ -21,7 +21,11 @@ LANGUAGES = ("zh_CN", "en")
 
 
 def select_locale(default: str) -> str:
-    """?lang= wins, then the cookie set by the switch, then the setting (zh_CN by default)."""
+    """The API answers in the language the client asks for (Accept-Language), English by default; the
+    pages: ?lang= wins, then the cookie set by the switch, then the setting (zh_CN by default)."""
+    if request.path.startswith("/api/"):
+        asked = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-Hans-CN"])
+        return "zh_CN" if asked and asked.startswith("zh") else "en"
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in LANGUAGES:
             return candidate

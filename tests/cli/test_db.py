@@ -12,7 +12,7 @@ def test_db_upgrade_syncs_the_snap_setting_and_is_harmless_twice(gisapp, conn, m
     monkeypatch.setenv("GISAPP_SNAP_METRES", "12.5")
     config.get_settings.cache_clear()
     try:
-        assert "database at revision 0005" in gisapp("db", "upgrade").output
+        assert "database at revision 0006" in gisapp("db", "upgrade").output
         assert "was" not in gisapp("db", "upgrade").output
         assert conn.scalar(sa.text("SELECT value FROM app_setting WHERE key = 'snap_metres'")) == "12.5"
     finally:   # the upgrade commits: put the setting back for the tests that follow

@@ -102,9 +102,9 @@ def test_state_changing_browser_requests_need_the_sessions_csrf_token(anonymous,
     assert other.status_code == 403
     token = anonymous.get_cookie("_csrf_token").value
     assert anonymous.post("/api/v1/reports", json=report, headers={"X-CSRFToken": token}).status_code == 201
-    callback = {"output": "case-selected.data", "outputs": {"id": "case-selected", "property": "data"},
-                "inputs": [{"id": "cases-grid", "property": "selectedRows", "value": [{"id": 1}]}],
-                "changedPropIds": ["cases-grid.selectedRows"]}
+    callback = {"output": "case-upload-label.children", "outputs": {"id": "case-upload-label", "property": "children"},
+                "inputs": [{"id": "case-upload", "property": "filename", "value": "a.jpg"}],
+                "changedPropIds": ["case-upload.filename"]}
     assert anonymous.post("/_dash-update-component", json=callback).status_code == 403
     assert anonymous.post("/_dash-update-component", json=callback, headers={"X-CSRFToken": token}).status_code == 200
 

@@ -197,3 +197,20 @@ BEGIN
     PERFORM set_config('gisapp.action', '', true);
     RETURN moved;
 END $$;
+
+-- An area's name as people tell it apart: every community has a 第2网格, so a grid or micro-grid is
+-- named with its community in front ("银城社区·第1网格-微网格01") unless its name already starts with it.
+CREATE OR REPLACE FUNCTION gisapp_area_label(p_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH RECURSIVE up AS (
+        SELECT id, parent_id, level, name, 0 AS depth FROM area WHERE id = p_id
+        UNION ALL
+        SELECT a.id, a.parent_id, a.level, a.name, up.depth + 1 FROM area a JOIN up ON a.id = up.parent_id
+        WHERE up.level > 'community'),
+    self AS (SELECT level, name FROM up WHERE depth = 0),
+    community AS (SELECT name FROM up WHERE level = 'community')
+    SELECT CASE WHEN self.level > 'community' AND community.name IS NOT NULL
+                     AND left(self.name, char_length(community.name)) <> community.name
+                THEN community.name || '·' || self.name ELSE self.name END
+    FROM self LEFT JOIN community ON true
+$$;

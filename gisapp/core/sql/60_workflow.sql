@@ -8,16 +8,19 @@ BEGIN
     IF NEW.status IS DISTINCT FROM OLD.status
        AND NOT coalesce((SELECT bool_and(intake) FROM case_status WHERE code IN (OLD.status, NEW.status)), false)
        AND coalesce(current_setting('gisapp.transition', true), '') <> 'on' THEN
-        RAISE EXCEPTION 'status % → % must go through gisapp_transition()', OLD.status, NEW.status
-            USING ERRCODE = 'GS409', HINT = 'status';
+        PERFORM gisapp_fail('GS409', 'status', format('status %s → %s must go through gisapp_transition()',
+            OLD.status, NEW.status), 'status_by_transition', jsonb_build_object('status', OLD.status, 'to_status', NEW.status));
     END IF;
     RETURN NEW;
 END $$;
 
-CREATE OR REPLACE FUNCTION gisapp_fail(code text, field text, message text) RETURNS void
-LANGUAGE plpgsql AS $$
+-- A refusal: the English message for psql and QGIS users, and in DETAIL a stable reason with its
+-- parameters, which the app says in its reader's language (core/refusals.py names every reason).
+CREATE OR REPLACE FUNCTION gisapp_fail(code text, field text, message text, reason text, params jsonb DEFAULT '{}')
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION '%', message USING ERRCODE = code, HINT = field;
+    RAISE EXCEPTION '%', message USING ERRCODE = code, HINT = field,
+        DETAIL = jsonb_build_object('reason', reason, 'params', coalesce(params, '{}'))::text;
 END $$;
 
 -- What may be done to a case now: the table's actions plus escalation and dismissing a duplicate hint.
@@ -42,11 +45,11 @@ DECLARE
     c incident%ROWTYPE;
 BEGIN
     IF coalesce(trim(p_actor), '') = '' THEN
-        PERFORM gisapp_fail('GS422', 'actor', 'actor is required');
+        PERFORM gisapp_fail('GS422', 'actor', 'actor is required', 'actor_required');
     END IF;
     SELECT * INTO c FROM incident WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM gisapp_fail('GS404', 'id', format('no case %s', p_id));
+        PERFORM gisapp_fail('GS404', 'id', format('no case %s', p_id), 'no_case', jsonb_build_object('id', p_id));
     END IF;
     RETURN c;
 END $$;
@@ -86,25 +89,28 @@ BEGIN
     IF p_version IS NOT NULL AND p_version <> c.version THEN
         PERFORM gisapp_fail('GS409', 'version', format(
             'case %s is at version %s, not %s: someone else changed it first; reload and try again',
-            p_id, c.version, p_version));
+            p_id, c.version, p_version), 'stale', jsonb_build_object('id', p_id, 'version', c.version, 'seen', p_version));
     END IF;
     SELECT * INTO act FROM case_action WHERE code = p_action AND by_transition;
     IF NOT FOUND THEN
-        PERFORM gisapp_fail('GS422', 'action', format('unknown action %s', p_action));
+        PERFORM gisapp_fail('GS422', 'action', format('unknown action %s', p_action), 'unknown_action',
+            jsonb_build_object('action', p_action));
     END IF;
     PERFORM set_config('gisapp.actor', p_actor, true), set_config('gisapp.action', p_action, true),
             set_config('gisapp.note', coalesce(p_note, ''), true), set_config('gisapp.transition', 'on', true);
     IF p_action = 'keep' THEN  -- the operator looked at the duplicate hint and keeps the case apart
         IF c.possible_duplicate_of IS NULL OR NOT gisapp_is_open(c.status) THEN
-            PERFORM gisapp_fail('GS409', 'action', format('case %s has no open duplicate hint to dismiss', p_id));
+            PERFORM gisapp_fail('GS409', 'action', format('case %s has no open duplicate hint to dismiss', p_id),
+                'no_duplicate_hint', jsonb_build_object('id', p_id));
         END IF;
         UPDATE incident SET possible_duplicate_of = NULL WHERE id = p_id;
     ELSIF p_action IN ('escalate', 'deescalate') THEN
         IF NOT gisapp_is_open(c.status) OR c.owner_level IS NULL THEN
-            PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: it has no owner to move', p_id, c.status));
+            PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: it has no owner to move', p_id, c.status),
+                'no_owner', jsonb_build_object('id', p_id, 'status', c.status));
         END IF;
         IF act.needs_note AND no_note THEN
-            PERFORM gisapp_fail('GS422', 'note', 'a reason is required');
+            PERFORM gisapp_fail('GS422', 'note', 'a reason is required', 'reason_required');
         END IF;
         base := gisapp_base_level(c);
         pos := array_position(levels, c.owner_level);
@@ -119,36 +125,45 @@ BEGIN
         IF lvl IS NULL THEN
             PERFORM gisapp_fail('GS409', 'action', CASE p_action WHEN 'escalate'
                 THEN format('case %s is already owned at the top level (%s)', p_id, c.owner_level)
-                ELSE format('case %s is not escalated (owned at %s)', p_id, c.owner_level) END);
+                ELSE format('case %s is not escalated (owned at %s)', p_id, c.owner_level) END,
+                CASE p_action WHEN 'escalate' THEN 'top_level' ELSE 'not_escalated' END,
+                jsonb_build_object('id', p_id, 'level', c.owner_level));
         END IF;
         UPDATE incident SET owner_level = lvl WHERE id = p_id;
     ELSE
         SELECT to_status INTO target FROM transition WHERE action = p_action AND from_status = c.status;
         IF target IS NULL THEN
             PERFORM gisapp_fail('GS409', 'action', format('%s is not allowed when the case is %s; allowed: %s',
-                p_action, c.status, coalesce(nullif(array_to_string(gisapp_allowed_actions(p_id), ', '), ''), 'none')));
+                p_action, c.status, coalesce(nullif(array_to_string(gisapp_allowed_actions(p_id), ', '), ''), 'none')),
+                'not_allowed', jsonb_build_object('action', p_action, 'status', c.status,
+                                                  'actions', to_jsonb(gisapp_allowed_actions(p_id))));
         END IF;
         IF p_action = 'verify' AND gisapp_same_person(p_actor, (SELECT e FROM incident_event e
                 WHERE e.incident_id = p_id AND e.action = 'feedback' ORDER BY e.id DESC LIMIT 1)) THEN
-            PERFORM gisapp_fail('GS409', 'actor', 'verification must be done by someone other than the handler');
+            PERFORM gisapp_fail('GS409', 'actor', 'verification must be done by someone other than the handler',
+                'verify_by_other');
         ELSIF p_action = 'close' AND EXISTS (SELECT 1 FROM department_task t JOIN task_status ts ON ts.code = t.status
                                              WHERE t.incident_id = p_id AND ts.next IS NOT NULL) THEN
-            PERFORM gisapp_fail('GS409', 'action', 'a department task is still open');
+            PERFORM gisapp_fail('GS409', 'action', 'a department task is still open', 'task_open');
         ELSIF p_action = 'evaluate' AND NOT EXISTS (SELECT 1 FROM satisfaction WHERE code = p_data ->> 'satisfaction') THEN
             PERFORM gisapp_fail('GS422', 'satisfaction', format('must be one of %s',
-                (SELECT string_agg(code, ', ' ORDER BY sort) FROM satisfaction)));
+                (SELECT string_agg(code, ', ' ORDER BY sort) FROM satisfaction)), 'satisfaction_choice',
+                jsonb_build_object('satisfactions', (SELECT jsonb_agg(code ORDER BY sort) FROM satisfaction)));
         ELSIF p_action = 'reopen' AND c.satisfaction IS DISTINCT FROM 'unsatisfied' THEN
-            PERFORM gisapp_fail('GS409', 'action', 'only a case evaluated as unsatisfied can be reopened');
+            PERFORM gisapp_fail('GS409', 'action', 'only a case evaluated as unsatisfied can be reopened',
+                'reopen_unsatisfied');
         ELSIF act.needs_note AND no_note THEN
-            PERFORM gisapp_fail('GS422', 'note', 'a reason is required');
+            PERFORM gisapp_fail('GS422', 'note', 'a reason is required', 'reason_required');
         END IF;
         IF p_action = 'merge' THEN
             other := (p_data ->> 'duplicate_of')::bigint;
             IF other IS NULL OR other = p_id OR NOT EXISTS (SELECT 1 FROM incident WHERE id = other) THEN
-                PERFORM gisapp_fail('GS422', 'duplicate_of', 'must name another case that is not cancelled');
+                PERFORM gisapp_fail('GS422', 'duplicate_of', 'must name another case that is not cancelled',
+                    'merge_other');
             ELSIF EXISTS (SELECT 1 FROM incident WHERE id = other AND status = 'cancelled') THEN
                 -- the state of the other case, not a bad field: e.g. it was just merged into this one
-                PERFORM gisapp_fail('GS409', 'duplicate_of', format('case %s is cancelled (merged or withdrawn)', other));
+                PERFORM gisapp_fail('GS409', 'duplicate_of', format('case %s is cancelled (merged or withdrawn)', other),
+                    'merge_cancelled', jsonb_build_object('id', other));
             END IF;
         END IF;
         UPDATE incident
@@ -172,9 +187,10 @@ DECLARE
 BEGIN
     c := gisapp_lock_case(p_id, p_actor);
     IF c.status <> 'unlocated' THEN
-        PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: only unlocated reports are placed', p_id, c.status));
+        PERFORM gisapp_fail('GS409', 'action', format('case %s is %s: only unlocated reports are placed', p_id, c.status),
+            'place_unlocated', jsonb_build_object('id', p_id, 'status', c.status));
     ELSIF p_lon IS NULL OR p_lat IS NULL OR abs(p_lon) > 180 OR abs(p_lat) > 90 THEN
-        PERFORM gisapp_fail('GS422', 'lon', 'lon and lat must be a point on the earth');
+        PERFORM gisapp_fail('GS422', 'lon', 'lon and lat must be a point on the earth', 'place_point');
     END IF;
     PERFORM set_config('gisapp.actor', p_actor, true), set_config('gisapp.action', 'place', true);
     UPDATE incident SET geom = ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326) WHERE id = p_id;
@@ -192,11 +208,14 @@ DECLARE
 BEGIN
     c := gisapp_lock_case(p_id, p_actor);
     IF NOT gisapp_is_open(c.status) THEN
-        PERFORM gisapp_fail('GS409', 'action', format('case %s is %s', p_id, c.status));
+        PERFORM gisapp_fail('GS409', 'action', format('case %s is %s', p_id, c.status), 'callout_closed',
+            jsonb_build_object('id', p_id, 'status', c.status));
     ELSIF c.owner_level IS NULL OR c.owner_level > 'street' THEN
-        PERFORM gisapp_fail('GS409', 'action', 'departments are called at street or district level; escalate first');
+        PERFORM gisapp_fail('GS409', 'action', 'departments are called at street or district level; escalate first',
+            'callout_level');
     ELSIF NOT EXISTS (SELECT 1 FROM department WHERE code = p_department) THEN
-        PERFORM gisapp_fail('GS422', 'department', format('unknown department %s', p_department));
+        PERFORM gisapp_fail('GS422', 'department', format('unknown department %s', p_department),
+            'unknown_department', jsonb_build_object('department', p_department));
     END IF;
     INSERT INTO department_task (incident_id, department, called_by) VALUES (p_id, p_department, p_actor)
     RETURNING id INTO task;
@@ -215,12 +234,14 @@ DECLARE
 BEGIN
     SELECT * INTO t FROM department_task WHERE id = p_task;
     IF NOT FOUND THEN
-        PERFORM gisapp_fail('GS404', 'task', format('no department task %s', p_task));
+        PERFORM gisapp_fail('GS404', 'task', format('no department task %s', p_task), 'no_task',
+            jsonb_build_object('task', p_task));
     END IF;
     i := gisapp_lock_case(t.incident_id, p_actor);
     SELECT * INTO t FROM department_task WHERE id = p_task FOR UPDATE;
     IF p_status IS DISTINCT FROM (SELECT next FROM task_status WHERE code = t.status) THEN
-        PERFORM gisapp_fail('GS409', 'status', format('task %s is %s; it cannot become %s', p_task, t.status, p_status));
+        PERFORM gisapp_fail('GS409', 'status', format('task %s is %s; it cannot become %s', p_task, t.status, p_status),
+            'task_move', jsonb_build_object('task', p_task, 'task_status', t.status, 'task_next', p_status));
     END IF;
     UPDATE department_task SET status = p_status,
         arrived_at = CASE WHEN p_status = 'arrived' THEN now() ELSE arrived_at END,

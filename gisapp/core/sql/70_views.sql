@@ -46,3 +46,11 @@ WHERE i.geom IS NOT NULL
 
 CREATE VIEW map_basemap AS
 SELECT id, kind, name, min_zoom, geom FROM basemap_feature;
+
+-- Road names where people read them: a point at the middle of each named road piece long enough to
+-- carry its name (the roads layer itself draws the lines).
+CREATE VIEW map_road_label AS
+SELECT id, name, kind, min_zoom, ST_LineInterpolatePoint(geom, 0.5) AS geom
+FROM basemap_feature
+WHERE kind IN ('major_road', 'minor_road') AND name <> '' AND GeometryType(geom) = 'LINESTRING'
+  AND ST_Length(geom::geography) >= 120;

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from gisapp.core.errors import ApiError
+
+from ..words import say
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -16,12 +19,13 @@ def _error(status: int, field: str, message: str):
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return jsonify(exc.to_dict()), exc.status
+    """Field names stay machine words; messages follow Accept-Language (English by default)."""
+    return jsonify(exc.to_dict(say)), exc.status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc):
-    return _error(413, "body", f"is larger than {current_app.config.get('MAX_CONTENT_LENGTH')} bytes")
+    return _error(413, "body", _("is larger than %(n)s bytes", n=current_app.config.get("MAX_CONTENT_LENGTH")))
 
 
 # Other HTTP errors, the database away (503) and anything unexpected: web/faults.py, for the whole app,
@@ -48,9 +52,10 @@ def _route_errors_as_json():
         return None
     exc = request.routing_exception
     if isinstance(exc, MethodNotAllowed):
-        return _error(405, "method", f"{request.method} is not allowed here; use {', '.join(_api_methods())}")
+        return _error(405, "method", _("%(method)s is not allowed here; use %(allowed)s", method=request.method,
+                                       allowed=", ".join(_api_methods())))
     if exc is not None or not (request.endpoint or "").startswith(bp.name + "."):
-        return _error(404, "path", f"no API route {request.path}")
+        return _error(404, "path", _("no API route %(path)s", path=request.path))
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from gisapp.cases import attachments, intake, workflow
 from gisapp.cases.read import CaseQuery, department_tasks, get_case, list_cases, visible
@@ -26,7 +27,7 @@ from .inputs import base_url, json_object
 
 
 def _no_case(incident_id: int) -> ApiError:
-    return ApiError(404, [("id", f"no report {incident_id}")])
+    return ApiError(404, [("id", _("no report %(id)s", id=incident_id))])
 
 
 @bp.post("/reports")
@@ -94,7 +95,7 @@ def post_task(task_id: int):
     with acting() as conn:
         department = workflow.task_department(conn, task_id)
         if department is None or (who.department is not None and department != who.department):
-            raise ApiError(404, [("task", f"no task {task_id}")])
+            raise ApiError(404, [("task", _("no task %(id)s", id=task_id))])
         workflow.update_task(conn, task_id, command.status, who.display, command.note)
     return jsonify({"task_id": task_id, "status": command.status})
 
@@ -118,7 +119,7 @@ def get_attachment(attachment_id: int):
         if row is not None and not visible(conn, row["incident_id"], current_who()):
             row = None
     if row is None:
-        raise ApiError(404, [("id", f"no attachment {attachment_id}")])
+        raise ApiError(404, [("id", _("no attachment %(id)s", id=attachment_id))])
     return Response(bytes(row["content"]), mimetype=row["content_type"], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row['filename'])}",
         "Content-Security-Policy": "default-src 'none'; sandbox", "ETag": row["sha256"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
@@ -20,7 +21,7 @@ from .doc import takes
 def _layer(layer_id: str) -> Layer:
     layer = layer_registry().get(layer_id)
     if layer is None:
-        raise ApiError(404, [("layer", f"no layer {layer_id[:60]!r}; GET /api/v1/layers lists them")])
+        raise ApiError(404, [("layer", _("no layer %(layer)r; GET /api/v1/layers lists them", layer=layer_id[:60]))])
     return layer
 
 
@@ -82,7 +83,7 @@ def layer_choropleth(layer_id: str):
     found = _layer(layer_id)
     level = found.filter.get("level")
     if not found.choropleth or not isinstance(level, str):
-        raise ApiError(404, [("layer", f"{layer_id} is not an area layer with a choropleth")])
+        raise ApiError(404, [("layer", _("%(layer)s is not an area layer with a choropleth", layer=layer_id))])
     query = parse(choropleth.ChoroplethQuery, request.args.to_dict(), status=400)
     with begin() as conn:
         return jsonify(choropleth.classify(conn, level, query.measure))

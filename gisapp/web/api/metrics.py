@@ -22,5 +22,5 @@ def kpis():
         try:
             body = kpi_mod.area_kpis(conn, query.area, query.since, query.until, drill=query.drill)
         except kpi_mod.UnknownArea as exc:
-            raise ApiError(404, [("area", str(exc))]) from None
+            raise ApiError(404, [("area", exc.args[0])]) from None
     return jsonify(body)

@@ -15,7 +15,8 @@ from .doc import TAKES, Takes, takes
 ERRORS = {"type": "object", "required": ["errors"], "properties": {"errors": {
     "type": "array", "minItems": 1, "items": {"type": "object", "required": ["field", "message"], "properties": {
         "field": {"type": "string", "description": "the field at fault, e.g. lat or attachments[0]"},
-        "message": {"type": "string"}}}}}}
+        "message": {"type": "string", "description": "for people, in the language of Accept-Language"},
+        "code": {"type": "string", "description": "the reason of a refusal the workflow made, stable"}}}}}}
 STATUS_TEXT = {400: "A bad query or malformed JSON", 401: "Not signed in, and no valid bearer token",
                403: "The role may not do this, or a browser request without its CSRF token",
                404: "No such thing (or not in your scope)", 405: "Not a method of this route",
@@ -99,7 +100,8 @@ def document(app) -> dict:
     return {"openapi": "3.1.0",
             "info": {"title": "gisapp API", "version": gisapp.__version__,
                      "description": "Grid-based urban governance: reports, cases, areas, KPIs, map layers. "
-                                    "Errors are {\"errors\": [{\"field\", \"message\"}]}."},
+                                    "Errors are {\"errors\": [{\"field\", \"message\", \"code\"?}]}; messages follow Accept-Language "
+                                    "(English by default)."},
             "paths": paths,
             "components": {"schemas": {**schemas, "Errors": ERRORS}, "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "gisapp tokens create USER"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 def register(app) -> None:
     from . import audit, boundaries, cases, live, screen
-    from .map import page, view
+    from .map import page, search_box, view
 
-    for element in (live, view, page, screen, cases, boundaries, audit):
+    for element in (live, view, page, search_box, screen, cases, boundaries, audit):
         element.register(app)

@@ -39,6 +39,7 @@ def page_header(title: str) -> html.Header:
     return html.Header([
         html.Span("gisapp", className="brand"),
         html.H1(title),
-        html.Nav([*_links(who), html.A("中文", href="?lang=zh_CN"), html.A("English", href="?lang=en")]),
+        html.Nav([*_links(who), html.A("中文", href="?lang=zh_CN", **{"data-lang": "zh_CN"}),
+                  html.A("English", href="?lang=en", **{"data-lang": "en"})]),
         signed_in_as(who),
     ], className="header")

@@ -1,28 +1,35 @@
 """Labels chosen at run time, marked with N_ so `pybabel extract` still finds them.
 
 The vocabulary's labels (statuses, actions, levels, satisfaction, task states) come from the database
-through core/vocabulary_generated.py, which babel.cfg sends to the catalogs too.
+through web/words.py, which the API shares.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import format_datetime
 
-from gisapp.core.vocabulary_generated import ACTIONS, LEVELS, ROLES, SATISFACTIONS, STATUSES, TASK_STATUSES
+from ..words import (  # noqa: F401  (the pages take every word from here)
+    ACTION_LABELS,
+    DONE_LABELS,
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    SATISFACTION_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    TASK_LABELS,
+    action_label,
+    in_chinese,
+    label,
+    say,
+    say_errors,
+)
 
 
 def N_(message: str) -> str:
     return message
 
-
-LEVEL_LABELS = {lv.code: lv.label for lv in LEVELS}
-STATUS_LABELS = {s.code: s.label for s in STATUSES}
-ACTION_LABELS = {a.code: a.label for a in ACTIONS}
-SATISFACTION_LABELS = {s.code: s.label for s in SATISFACTIONS}
-TASK_LABELS = {t.code: t.label for t in TASK_STATUSES}
-ROLE_LABELS = {r.code: r.label for r in ROLES}
 
 # ag-grid's own pager and filter words, which it would otherwise show in English.
 GRID_LOCALE = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
@@ -31,17 +38,8 @@ GRID_LOCALE = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("m
 
 
 
-def in_chinese() -> bool:
-    return get_locale().language == "zh"
-
-
 def category_label(report: dict) -> str:
     return report["category_name"]["zh" if in_chinese() else "en"]
-
-
-def label(table: dict[str, str], key: str) -> str:
-    """The translated label for a code (gettext on a variable, so extraction relies on N_ above)."""
-    return gettext(table.get(key, key))
 
 
 def local_time(value: datetime | str, pattern: str = "yyyy-MM-dd HH:mm") -> str:

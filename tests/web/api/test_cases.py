@@ -32,7 +32,9 @@ def test_accept_returns_the_case_with_new_status_version_and_owner(client, case)
 def test_a_refused_transition_is_409_naming_the_allowed_ones(client, case):
     resp = event(client, case["id"], action="close")
     assert resp.status_code == 409
-    assert "allowed: accept, cancel, merge, escalate" in resp.get_json()["errors"][0]["message"]
+    error = resp.get_json()["errors"][0]
+    assert error["code"] == "not_allowed" and error["field"] == "action"
+    assert "allowed: Accept, Cancel, Merge as duplicate, Escalate" in error["message"]
 
 
 @pytest.mark.parametrize("body,field", [({"action": "fly"}, "action"),
@@ -137,3 +139,25 @@ def test_huge_ids_are_404_not_500(client):
     big = 2**64
     assert event(client, big, action="accept").status_code == 404
     assert post(client, f"/api/v1/reports/{big}/departments", {"department": "power"}).status_code == 404
+
+
+def test_a_refusal_is_said_in_the_language_the_client_asks_for(client, case):
+    """Accept-Language picks the message's language; English without one; field and code stay."""
+    asked = {}
+    for language in (None, "zh-CN,zh;q=0.9", "fr, en;q=0.5"):
+        headers = {"Accept-Language": language} if language else {}
+        resp = client.post(f"/api/v1/reports/{case['id']}/events", data=json.dumps({"action": "cancel"}),
+                           content_type="application/json", headers=headers)
+        assert resp.status_code == 422
+        error = resp.get_json()["errors"][0]
+        assert (error["field"], error["code"]) == ("note", "reason_required")
+        asked[language] = error["message"]
+    assert asked[None] == asked["fr, en;q=0.5"] == "a reason is required"
+    assert asked["zh-CN,zh;q=0.9"] == "必须填写理由"
+
+
+def test_validation_messages_are_said_in_chinese_too(client, case):
+    resp = client.post(f"/api/v1/reports/{case['id']}/events", data=json.dumps({"action": "evaluate", "x": 1}),
+                       content_type="application/json", headers={"Accept-Language": "zh-CN"})
+    assert resp.status_code == 422
+    assert {e["field"]: e["message"] for e in resp.get_json()["errors"]} == {"x": "未知字段"}

@@ -7,7 +7,7 @@ import pytest
 
 from gisapp.access.permissions import Who
 from gisapp.core.errors import ApiError
-from gisapp.web.ui.cases import _work
+from gisapp.web.ui.cases.work import _work
 
 CLICK = {"type": "case-action", "action": "accept"}
 OPERATOR = Who(user_id=1, name="op", display="值班员", role="operator")
@@ -15,7 +15,7 @@ OPERATOR = Who(user_id=1, name="op", display="值班员", role="operator")
 
 def work(who: Who = OPERATOR, **changes):
     args = {"trigger": CLICK, "case_id": 1, "version": None, "note": "", "satisfaction": None,
-            "duplicate_of": None, "department": None, "upload": None, "upload_name": None, "map_click": None}
+            "duplicate_of": None, "department": None, "upload": None, "upload_name": None, "pin": None}
     return _work(who, **{**args, **changes})
 
 
@@ -26,7 +26,8 @@ def work(who: Who = OPERATOR, **changes):
     ({"trigger": {"type": "case-action", "action": "report"}}, "action"),
     ({"trigger": "case-callout", "department": "d" * 80}, "department"),
     ({"trigger": {"type": "case-task", "task": 1, "to": "called"}}, "status"),
-    ({"trigger": "case-map", "map_click": {"latlng": {"lat": 95, "lng": 0}}}, "lat"),
+    ({"trigger": "case-place", "pin": {"lat": 95, "lon": 0}}, "lat"),
+    ({"trigger": "case-confirm", "pending": "cancel", "note": "x" * 5000}, "note"),
 ])
 def test_a_click_the_api_would_refuse_is_refused_naming_the_field(changes, field):
     with pytest.raises(ApiError) as refused:

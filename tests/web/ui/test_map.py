@@ -152,3 +152,15 @@ def test_colouring_areas_by_open_cases_fills_them_and_explains_the_classes(dash_
     def fills():
         return {p.get_attribute("fill") for p in dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.layer-grids")}
     assert wait_until(lambda: len(fills() - before) >= 2), fills()   # several classes, new colours
+
+
+def test_several_matches_are_listed_to_choose_from(dash_duo, app):
+    open_map(dash_duo, app)
+    dash_duo.find_element("#map-search").send_keys("东方\n")
+    dash_duo.wait_for_element(".search-results button", timeout=10)
+    choices = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".search-results button")
+    assert len(choices) > 1
+    road = next(b for b in choices if "道路" in b.text)
+    road.click()
+    dash_duo.wait_for_contains_text("#map-search-message", "东方路", timeout=10)
+    dash_duo.wait_for_element("path.highlight", timeout=10)

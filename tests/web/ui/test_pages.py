@@ -42,7 +42,7 @@ def test_incident_deep_link_shows_the_incident(dash_duo, app, sql_count):
     open_as(dash_duo, app, "operator", f"/?incident={incident}")
     dash_duo.wait_for_contains_text("#incident-panel", f"事件 {incident}", timeout=10)
     panel = dash_duo.find_element("#incident-panel").text
-    assert "网格" in panel and "已派遣" in panel and "assigned" not in panel
+    assert "网格" in panel and "待签收" in panel and "assigned" not in panel
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}
 
 

@@ -9,7 +9,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "lazy_gettext": None,
+            "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 
 
 def ui_strings() -> set[str]:
@@ -21,7 +22,13 @@ def ui_strings() -> set[str]:
         found += extract_from_dir(str(ROOT / sub), [(f"{p.split('/', 1)[1]}" if p.startswith(sub + "/") else p, m)
                                                     for p, m in method_map if p.startswith(sub + "/")],
                                   options_map, keywords=KEYWORDS)
-    return {msg if isinstance(msg, str) else msg[0] for _file, _line, msg, _comments, _ctx in found}
+    return {key(msg, ctx) for _file, _line, msg, _comments, ctx in found}
+
+
+def key(msgid, context) -> str:
+    """A catalog entry's key: its msgid (the singular of a plural), behind its context if it has one."""
+    text = msgid if isinstance(msgid, str) else msgid[0]
+    return f"{context}\x04{text}" if context else text
 
 
 def catalog(lang: str):
@@ -31,14 +38,14 @@ def catalog(lang: str):
 
 
 def test_every_ui_string_is_translated_to_chinese():
-    zh = catalog("zh_Hans_CN")
-    missing = sorted(s for s in ui_strings() if not (zh.get(s) and zh.get(s).string))
+    zh = {key(m.id, m.context): m for m in catalog("zh_Hans_CN") if m.id}
+    missing = sorted(s for s in ui_strings() if not (s in zh and zh[s].string and all(zh[s].string)))
     assert missing == []
 
 
 def test_catalogs_hold_no_strings_the_code_dropped():
-    assert sorted({m.id for m in catalog("zh_Hans_CN") if m.id} - ui_strings()) == []
-    assert {m.id for m in catalog("en") if m.id} == ui_strings()
+    assert sorted({key(m.id, m.context) for m in catalog("zh_Hans_CN") if m.id} - ui_strings()) == []
+    assert {key(m.id, m.context) for m in catalog("en") if m.id} == ui_strings()
 
 
 def test_catalogs_are_not_fuzzy_so_pybabel_compiles_them():

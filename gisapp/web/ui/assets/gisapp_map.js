@@ -84,6 +84,13 @@
                 keyboard: false
             });
         }
+        if (h.marker === "label") {   // text only (road names): nothing to click, nothing drawn
+            return L.marker(latlng, {
+                icon: L.divIcon({className: "map-text layer-" + h.layer,
+                                 html: "<span>" + escapeHtml(p._label || "") + "</span>", iconSize: null}),
+                interactive: false, keyboard: false
+            });
+        }
         return L.circleMarker(latlng, featureStyle(feature, h));
     }
 
@@ -105,7 +112,7 @@
     function onEachFeature(feature, layer, context) {
         var h = hideoutOf(context);
         var p = feature.properties || {};
-        if (p.cluster) { return; }
+        if (p.cluster || h.marker === "label") { return; }
         if (p._label) {
             layer.bindTooltip(escapeHtml(p._label), {permanent: true, direction: "center",
                                                      className: "area-label label-" + h.layer});
@@ -125,7 +132,12 @@
             pointToLayer: pointToLayer,
             clusterToLayer: clusterToLayer,
             onEachFeature: onEachFeature,
-            highlightPoint: highlightPoint
+            highlightPoint: highlightPoint,
+            // The console's placement pin: dragging it moves the pending point (nothing is saved yet).
+            pinMoved: function (e) {
+                var p = e.target.getLatLng();
+                window.dash_clientside.set_props("case-pin", {data: {lat: p.lat, lon: p.lng}});
+            }
         },
         tiles: {snap: snapBbox}   // tests/web/ui/test_map.py holds it against gisapp.map.features.snap
     });
@@ -269,5 +281,16 @@
             clock: clock,
             beep: beep
         }
+    });
+
+    // The language switch keeps the page's place: ?lang= is added to the current URL (a chosen case,
+    // a filtered area), not put in its place.
+    document.addEventListener("click", function (e) {
+        var link = e.target.closest && e.target.closest("a[data-lang]");
+        if (!link) { return; }
+        e.preventDefault();
+        var url = new URL(window.location.href);
+        url.searchParams.set("lang", link.getAttribute("data-lang"));
+        window.location.assign(url.toString());
     });
 })();

@@ -23,11 +23,11 @@ from ..chrome import page_header
 from ..live import live_badge, live_components, ticker
 from .legend import class_legend, legend
 from .panels import area_panel, building_panel, checkpoint_panel, incident_panel
+from .search_box import INCIDENT_ZOOM
 from .view import layers_store, situation_map, tile_warning
 
 CHOROPLETH = {"type": "choropleth", "page": ALL}
 CHOROPLETH_LEGEND = {"type": "choropleth-legend", "page": ALL}
-INCIDENT_ZOOM = 18   # past the incident layer's clustering, so the case itself is drawn
 PANELS = {"area": area_panel, "building": building_panel, "checkpoint": checkpoint_panel}
 
 
@@ -83,9 +83,9 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
         page_header(_("Situation map")),
         html.Div([
             dcc.Input(id="map-search", type="search", debounce=True, className="map-search",
-                      placeholder=_("Case id, area code or name, building code")),
+                      placeholder=_("Case id, area, address, road or place")),
             html.Button(_("Search"), id="map-search-go"),
-            html.Span(notice or "", id="map-search-message", className="hint"),
+            html.Span(notice or "", id="map-search-message", className="hint", role="status"),
             html.Label([_("Colour areas by"), dcc.RadioItems(
                 id={"type": "choropleth", "page": "map"}, value="none", inline=True,
                 options=[{"label": _("nothing"), "value": "none"},
@@ -98,10 +98,11 @@ def layout(lat=None, lon=None, z=None, area=None, incident=None, **_query):
         html.Div([
             html.Div([situation_map(registry, settings, view, highlight=highlight),
                       legend(registry, tile_warning(settings))], className="map-wrap"),
-            html.Aside([html.Div(panel, id="side-panel"), html.Div(tiles, id="map-summary"), ticker()],
+            html.Aside([html.Div(id="map-search-results"), html.Div(panel, id="side-panel"),
+                        html.Div(tiles, id="map-summary"), ticker()],
                        className="map-side"),
         ], className="map-body"),
-        layers_store(registry), *live,
+        layers_store(registry), dcc.Store(id="map-search-hits"), *live,
     ], className="page map-page")
 
 
@@ -130,27 +131,6 @@ def register(app) -> None:
         outline = {"type": "Feature", "geometry": feature.get("geometry"), "properties": {}} \
             if feature.get("geometry") else no_update
         return panel, outline
-
-    @callback(app, "map.view", Output("map", "viewport"), Output("highlight", "data", allow_duplicate=True),
-                  Output("side-panel", "children", allow_duplicate=True), Output("map-search-message", "children"),
-                  Input("map-search", "value"), Input("map-search-go", "n_clicks"), State("map-search", "value"),
-                  prevent_initial_call=True)
-    def _search(_typed, _go, text):
-        text = (text or "").strip()
-        if not text:
-            return no_update, no_update, no_update, ""
-        who = current_who()
-        with begin() as conn:
-            hit = search.find(conn, text, who)
-            if hit is None:
-                return no_update, no_update, no_update, _("Nothing found for %(q)s", q=text[:60])
-            if hit["kind"] == "incident":
-                view = {"center": [hit["lat"], hit["lon"]], "zoom": INCIDENT_ZOOM, "transition": "flyTo"}
-                panel = incident_panel(conn, int(hit["key"]), who)
-            else:
-                view = {"bounds": hit["bounds"], "transition": "flyToBounds"}
-                panel = (area_panel if hit["kind"] == "area" else building_panel)(conn, hit["key"], who)
-        return view, hit["feature"], panel, f"{hit['label']}"
 
     # The switch and its legend have pattern ids: the big screen shares live-state and the layers but has no
     # switch, and a plain id would be a missing input there (an error in the browser's console).

@@ -46,7 +46,9 @@ def hideout(layer: Layer, settings: Settings) -> dict:
     }
 
 
-def layer_component(layer: Layer, settings: Settings) -> dl.GeoJSON:
+def layer_component(layer: Layer, settings: Settings, kind: str = "layer") -> dl.GeoJSON:
+    """One layer, fetched by its URL; `kind` is the id's type, so a second map on a page (the console's)
+    has layers of its own that the situation map's callbacks leave alone."""
     options = {"pane": f"{layer.group}-pane"}
     extra = {}
     if layer.geometry_type == "point":
@@ -54,7 +56,7 @@ def layer_component(layer: Layer, settings: Settings) -> dl.GeoJSON:
     if layer.cluster:
         extra.update(cluster=True, clusterToLayer=JS("clusterToLayer"), zoomToBoundsOnClick=True,
                      superClusterOptions=layer.cluster)
-    return dl.GeoJSON(id={"type": "layer", "id": layer.id}, url=None, style=JS("style"),
+    return dl.GeoJSON(id={"type": kind, "id": layer.id}, url=None, style=JS("style"),
                       onEachFeature=JS("onEachFeature"), hideout=hideout(layer, settings),
                       options=options, interactive=layer.style.get("interactive", True), **extra)
 
