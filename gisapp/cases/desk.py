@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.access.permissions import Who
-from gisapp.access.privacy import unmasked
+from gisapp.access.privacy import redact_all, unmasked
 
 NEAR_BUILDING_M = 80     # a building this close names the place
 NEAR_ROAD_M = 250        # a named road this close names the place
@@ -70,3 +70,21 @@ def landing(conn: Connection, lon: float, lat: float) -> dict | None:
         LEFT JOIN area g ON g.id = a.grid_id LEFT JOIN area m ON m.id = a.micro_grid_id"""),
         {"x": lon, "y": lat}).mappings().first()
     return dict(row) if row else None
+
+
+def task_queue(conn: Connection, who: Who) -> list[dict]:
+    """The open department tasks `who` answers for (a department user: its own department's; an operator:
+    all), the oldest call first, with the case's category, place and description."""
+    department = who.department
+    rows = conn.execute(sa.text("""
+        SELECT t.id, t.incident_id, t.department, d.name_zh, d.name_en, t.status, t.called_at, t.arrived_at,
+               t.called_by, i.category, c.name_zh AS category_zh, c.name_en AS category_en, i.description,
+               i.urgent, gisapp_area_label(gisapp_leaf_id(i)) AS area_name, ts.next
+        FROM department_task t
+        JOIN task_status ts ON ts.code = t.status
+        JOIN department d ON d.code = t.department
+        JOIN incident i ON i.id = t.incident_id
+        JOIN category c ON c.code = i.category
+        WHERE ts.next IS NOT NULL AND (CAST(:dep AS text) IS NULL OR t.department = :dep)
+        ORDER BY i.urgent DESC, t.called_at, t.id"""), {"dep": department}).mappings()
+    return redact_all((dict(r) for r in rows), who)

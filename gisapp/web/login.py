@@ -46,7 +46,7 @@ def safe_next(value: str | None) -> str:
 
 
 # Where a role starts when it asked for no page in particular: the first page its permissions open.
-LANDING = (("map.view", "/"), ("cases.read", "/cases"), ("screen.view", "/screen"))
+LANDING = (("map.view", "/"), ("tasks.move", "/tasks"), ("cases.read", "/cases"), ("screen.view", "/screen"))
 
 
 def landing(who: Who, next_path: str) -> str:

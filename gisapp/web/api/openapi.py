@@ -100,8 +100,8 @@ def document(app) -> dict:
     return {"openapi": "3.1.0",
             "info": {"title": "gisapp API", "version": gisapp.__version__,
                      "description": "Grid-based urban governance: reports, cases, areas, KPIs, map layers. "
-                                    "Errors are {\"errors\": [{\"field\", \"message\", \"code\"?}]}; messages follow Accept-Language "
-                                    "(English by default)."},
+                                    "Errors are {\"errors\": [{\"field\", \"message\", \"code\"?}]}; "
+                                    "messages follow Accept-Language (English by default)."},
             "paths": paths,
             "components": {"schemas": {**schemas, "Errors": ERRORS}, "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "gisapp tokens create USER"},

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import audit, boundaries, cases, live, screen
+    from . import audit, boundaries, cases, live, screen, tasks
     from .map import page, search_box, view
 
-    for element in (live, view, page, search_box, screen, cases, boundaries, audit):
+    for element in (live, view, page, search_box, screen, cases, tasks, boundaries, audit):
         element.register(app)

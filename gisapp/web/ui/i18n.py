@@ -11,7 +11,6 @@ from datetime import datetime
 from flask_babel import format_datetime
 
 from ..words import (  # noqa: F401  (the pages take every word from here)
-    ACTION_LABELS,
     DONE_LABELS,
     LEVEL_LABELS,
     ROLE_LABELS,

@@ -17,7 +17,7 @@ from gisapp.live.feed import last_event_id, recent_events
 
 from ..auth import current_who
 from ..guard import callback
-from .i18n import ACTION_LABELS, in_chinese, label, local_time
+from .i18n import DONE_LABELS, in_chinese, label, local_time
 
 FALLBACK_MS = 30_000   # the slow poll, only for when the stream is silent
 
@@ -41,7 +41,7 @@ def ticker_items(events: list[dict]) -> list:
     zh = in_chinese()
     items = []
     for e in events:
-        what = label(ACTION_LABELS, e["action"])
+        what = label(DONE_LABELS, e["action"])   # what was done, in the past tense
         items.append(html.Li([
             html.Span(local_time(e["at"], "HH:mm"), className="when"),
             html.A(f"#{e['incident_id']}", href=f"/?incident={e['incident_id']}", className="case"),

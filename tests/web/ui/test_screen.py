@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from pathlib import Path
@@ -32,11 +33,25 @@ def test_big_screen_shows_kpis_trend_ranking_and_ticker(dash_duo, app, sql_count
     assert {urlsplit(u).netloc for u in hosts if u.startswith("http")} == {urlsplit(dash_duo.server_url).netloc}
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-1080p.png"))
+    assert smallest_text(dash_duo) >= 19, "text on the wall must read across a command room (19 px at 1080p)"
     small = dash_duo.find_element("#kpi-open").size["height"]
     dash_duo.driver.set_window_size(3840, 2160)
-    # laid out in viewport units: the tiles grow with the wall
+    # laid out in viewport units: the tiles and the text grow with the wall
     assert wait_until(lambda: dash_duo.find_element("#kpi-open").size["height"] > max(100, small * 1.5))
+    assert wait_until(lambda: smallest_text(dash_duo) >= 38)   # 2160 lines high
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "screen-4k.png"))
+
+
+def smallest_text(dash_duo) -> float:
+    """The smallest font size of the wall's lists (alerts, ranking, ticker, checkpoints, tile labels), in
+    pixels of a wall as tall as the window's width says (the test browser's window has chrome of its own)."""
+    return dash_duo.driver.execute_script("""
+        const sizes = [...document.querySelectorAll(
+            '#screen-alerts li, #screen-ranking li, #ticker li span, #screen-checkpoints li, .kpi-label')]
+            .filter(e => e.offsetParent !== null && e.textContent.trim())
+            .map(e => parseFloat(getComputedStyle(e).fontSize));
+        const wall = window.innerWidth * 9 / 16;   // a 16:9 wall shown full screen
+        return sizes.length ? Math.min(...sizes) * wall / window.innerHeight : 0;""")
 
 
 def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
@@ -53,4 +68,6 @@ def test_a_new_report_reaches_the_screen_ticker(dash_duo, app):
     with urllib.request.urlopen(request) as response:
         incident = json.loads(response.read())["id"]
     dash_duo.wait_for_contains_text("#ticker", f"#{incident}", timeout=2)
+    words = re.findall(r"[A-Za-z]{2,}", dash_duo.find_element("#ticker").text)
+    assert words == [], "the ticker says what was done in Chinese"
     dash_duo.wait_for_contains_text("#screen-alerts", f"#{incident}", timeout=5)

@@ -18,7 +18,7 @@ ALTER TABLE case_action ALTER COLUMN done_label SET NOT NULL,
 
 -- Actions that destroy or hide a case's work: the console puts them last and asks first.
 ALTER TABLE case_action ADD COLUMN destructive boolean NOT NULL DEFAULT false;
-UPDATE case_action SET destructive = true WHERE code IN ('cancel', 'merge', 'reject');
+UPDATE case_action SET destructive = true WHERE code IN ('cancel', 'merge');
 
 INSERT INTO department VALUES ('drainage', '排水公司', 'Drainage company')
 ON CONFLICT (code) DO NOTHING;

@@ -56,12 +56,12 @@ def columns() -> list[dict]:
             ("deadline", _("Deadline")), ("overdue_label", _("Overdue")), ("reported", _("Reported at"))]
 
 
-WIDTHS = {"id": 80, "status_label": 100, "urgent_label": 70, "category_label": 110, "description": 220,
-          "owner_label": 90, "handler": 100, "place": 180, "deadline": 140, "overdue_label": 80, "reported": 140}
+WIDTHS = {"id": 70, "status_label": 90, "urgent_label": 64, "category_label": 100, "description": 240,
+          "owner_label": 86, "handler": 84, "place": 200, "deadline": 140, "overdue_label": 70, "reported": 140}
 
 
 def _column_defs() -> list[dict]:
-    return [{"field": f, "headerName": h, "width": WIDTHS[f], **({"flex": 1} if f == "description" else {}),
+    return [{"field": f, "headerName": h, "width": WIDTHS[f], "minWidth": 60,
              "tooltipField": f if f in ("description", "place") else None} for f, h in columns()]
 
 

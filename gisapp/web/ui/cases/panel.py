@@ -27,6 +27,7 @@ from ..i18n import (
     label,
     local_time,
 )
+from ..places import place_words
 
 
 def N_(message: str) -> str:
@@ -51,19 +52,6 @@ def time_left(due: dict | None, overdue: bool) -> str | None:
     span = format_timedelta(abs(left), threshold=1.5)
     return _("overdue by %(time)s", time=span) if overdue or left.total_seconds() < 0 else \
         _("%(time)s left", time=span)
-
-
-def place_words(case: dict, near: dict | None) -> str:
-    """An address, or the nearest building and road; the area chain otherwise."""
-    parts = []
-    if near and near.get("address"):
-        parts.append(near["address"])
-    elif near and near.get("building"):
-        parts.append(_("near %(place)s (%(metres)s m)", place=near["building"], metres=int(near["building_m"] or 0))
-                     if near["building_m"] else near["building"])
-    if near and near.get("road"):
-        parts.append(_("%(road)s, %(metres)s m", road=near["road"], metres=int(near["road_m"] or 0)))
-    return " · ".join(parts) or (_("Unlocated: click the map to place it") if case["lon"] is None else "—")
 
 
 def chain_words(case: dict) -> str:

@@ -8,12 +8,14 @@ from sqlalchemy.engine import Connection
 
 from gisapp.access.permissions import Who
 from gisapp.boundaries.lookup import area_details
+from gisapp.cases import desk
 from gisapp.cases.read import get_case
 from gisapp.core.localtime import RECENT_DAYS, last_days
 from gisapp.map.details import building_details, checkpoint_details
 from gisapp.metrics.kpis import area_kpis
 
 from ..i18n import CHECKPOINT_LABELS, LEVEL_LABELS, STATUS_LABELS, category_label, label, local_time
+from ..places import place_words
 
 
 def _dl(rows: list[tuple[str, object]]) -> html.Dl:
@@ -60,7 +62,7 @@ def incident_panel(conn: Connection, incident_id: int, who: Who) -> html.Div:
     if report is None:
         return html.Div(_("No case %(id)s", id=incident_id), id="incident-panel", className="panel")
     chain = report["assignment"] or {}
-    location = "—" if report["lon"] is None else f"{report['lon']:.6f}, {report['lat']:.6f}"
+    location = place_words(report, desk.place_in_words(conn, report["id"]))
     rows = [(_("Status"), label(STATUS_LABELS, report["status"])), (_("Category"), category_label(report)),
             (_("Reported at"), local_time(report["reported_at"])), (_("Location"), location),
             (_("Urgent"), _("Yes") if report.get("urgent") else None),
