@@ -9,6 +9,8 @@ import click
 
 from gisapp.core.db import connect
 from gisapp.core.errors import ApiError
+from gisapp.core.language import translator
+from gisapp.core.settings import get_settings
 from gisapp.core.validation import parse
 from gisapp.metrics import assessment as assessment_mod
 from gisapp.metrics import kpis as kpis_mod
@@ -48,13 +50,15 @@ def kpis_show(area: str | None, start: str | None, end: str | None, drill: bool)
 @click.option("--level", type=click.Choice(assessment_mod.LEVELS), default="grid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write .csv or .xlsx; without it, print the ranking.")
-def kpis_assess(period: str, level: str, output: Path | None) -> None:
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None,
+              help="Language of the file's headers (default: GISAPP_LANGUAGE).")
+def kpis_assess(period: str, level: str, output: Path | None, lang: str | None) -> None:
     """Rank the grids or communities for PERIOD: a month (2026-10) or a quarter (2026Q4)."""
     try:
         with connect() as conn:
             result = assessment_mod.assess(conn, period, level)
         if output is not None:
-            assessment_mod.export(result, output)
+            assessment_mod.export(result, output, translator(lang or get_settings().language))
     except ValueError as exc:
         fail([str(exc)], "kpis assess: nothing written")
     if output is not None:

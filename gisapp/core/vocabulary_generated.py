@@ -61,7 +61,7 @@ ACTIONS = (
     Action("start", NP_("action", "Start"), N_("Started"), True, False, False),
     Action("feedback", NP_("action", "Feedback"), N_("Feedback given"), True, False, False),
     Action("verify", NP_("action", "Verify"), N_("Verified"), True, False, False),
-    Action("reject", NP_("action", "Reject"), N_("Sent back"), True, False, True),
+    Action("reject", NP_("action", "Reject"), N_("Sent back"), True, False, False),
     Action("close", NP_("action", "Close"), N_("Closed"), True, False, False),
     Action("evaluate", NP_("action", "Evaluate"), N_("Called back"), True, False, False),
     Action("reopen", NP_("action", "Reopen"), N_("Reopened"), True, False, False),

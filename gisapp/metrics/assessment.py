@@ -36,6 +36,23 @@ COLUMNS = ("period", "rank", "score", "code", "name", "parent_code", "parent_nam
            *(k.name for k in kpis.KPIS))
 
 
+def N_(message: str) -> str:
+    """Marks a header for pybabel; export() says it in the language it is given."""
+    return message
+
+
+# The headers of the exported ranking (月通报), as people read them.
+HEADERS = {"period": N_("Period"), "rank": N_("Rank"), "score": N_("Score"), "code": N_("Code"),
+           "name": N_("Name"), "parent_code": N_("Parent code"), "parent_name": N_("Part of"),
+           "reports": N_("Reports"), "cancelled": N_("Cancelled"), "assigned": N_("Dispatched"),
+           "accepted_in_sla": N_("Accepted in time"), "response_rate": N_("Response rate"),
+           "closed": N_("Closed"), "closed_in_sla": N_("Closed in time"), "resolution_rate": N_("Resolution rate"),
+           "evaluated": N_("Called back"), "satisfied": N_("Satisfied"), "satisfaction_rate": N_("Satisfaction rate"),
+           "closure_rate": N_("Closure rate"), "population": N_("Population"),
+           "requests_per_10k": N_("Requests per 10,000 residents"), "avg_hours_to_close": N_("Average hours to close"),
+           "p90_hours_to_close": N_("90th percentile hours to close"), "overdue": N_("Overdue")}
+
+
 @dataclass(frozen=True)
 class Period:
     label: str      # normalised: "2026-10" or "2026Q4"
@@ -120,10 +137,11 @@ def method_frame() -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"])
 
 
-def export(result: Assessment, path: str | Path) -> Path:
-    """Write the ranking to .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx (with the method)."""
+def export(result: Assessment, path: str | Path, say=str) -> Path:
+    """Write the ranking to .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx (with the method);
+    `say` puts the headers in the reader's language (core/language.py's translator)."""
     path = Path(path)
-    frame = to_frame(result)
+    frame = to_frame(result).rename(columns={c: say(HEADERS[c]) for c in COLUMNS if c in HEADERS})
     suffix = path.suffix.lower()
     if suffix == ".csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")

@@ -55,7 +55,7 @@ def page(app, module: str, permission: str, **options) -> None:
 
     def guarded(**query):
         who = current_who()
-        if who is None or not who.may(permission):
+        if permission != "public" and (who is None or not who.may(permission)):
             from .ui.chrome import page_header  # the header still leads to the pages this role may open
             return dash.html.Div([page_header(_("Not for your role")), dash.html.Div([
                 dash.html.P(_("Your account may not open this page.")),

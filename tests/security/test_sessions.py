@@ -169,8 +169,8 @@ def test_outside_demo_mode_the_development_secret_is_refused():
 
 
 def test_each_role_lands_on_a_page_it_may_open(anonymous, conn):
-    """A department has no map: signed in without a page in mind, it starts at its cases."""
+    """A department has no map: signed in without a page in mind, it starts at its queue of tasks."""
     token = credentials.create_link(conn, user_id(conn, "department"), 1, "/")
-    assert anonymous.get(f"/login/link/{token}").location == "/cases"
+    assert anonymous.get(f"/login/link/{token}").location == "/tasks"
     token = credentials.create_link(conn, user_id(conn, "viewer"), 1, "/")
     assert anonymous.__class__(anonymous.application).get(f"/login/link/{token}").location == "/"

@@ -49,3 +49,26 @@ def test_a_click_the_role_may_not_make_is_refused(role, trigger):
 
 def test_a_good_click_becomes_a_unit_of_work():
     assert callable(work())
+
+
+def test_the_exports_carry_the_listed_rows_with_headers_in_the_page_language(app):
+    import csv
+    import io
+
+    import openpyxl
+
+    from gisapp.web.ui.cases.console import export_bytes
+
+    table = [{"id": 7, "status_label": "待签收", "urgent_label": "紧急", "category_label": "排水积水",
+              "description": "积水, \"深\"", "owner_label": "微网格", "handler": "王芳",
+              "place": "银城社区·第1网格-微网格01",
+              "deadline": "2026-12-02 17:00", "overdue_label": "", "reported": "2026-12-01 09:00"}]
+    with app.server.test_request_context("/cases?lang=zh_CN"):
+        text = export_bytes(table, "csv").decode("utf-8-sig")
+        book = openpyxl.load_workbook(io.BytesIO(export_bytes(table, "xlsx")))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:5] == ["编号", "状态", "紧急", "类别", "描述"] and rows[1][4] == "积水, \"深\""
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["编号", "状态", "紧急"] and sheet["A2"].value == 7
+    with app.server.test_request_context("/cases?lang=en"):
+        assert export_bytes(table, "csv").decode("utf-8-sig").startswith("ID,Status,Urgent")

@@ -119,15 +119,18 @@ def test_an_unlocated_report_is_placed_only_after_its_area_is_named(dash_duo, ap
     assert committed(database_url, "SELECT status FROM incident WHERE id = :i", i=case) == "unlocated"
     open_as(dash_duo, app, "operator", f"/cases?incident={case}")
     dash_duo.wait_for_contains_text("#case-title", str(case), timeout=15)
-    dash_duo.wait_for_element("#case-map").click()       # the map's centre is the river
+    dash_duo.wait_for_element("#case-map").click()       # a click drops a pin; nothing is saved yet
+    dash_duo.wait_for_element("#case-pin-marker, .leaflet-marker-icon", timeout=10)
+    dash_duo.wait_for_contains_text("#case-landing", "事件", timeout=10)
+    pin = "window.dash_clientside.set_props('case-pin', {data: arguments[0]});"   # what dragging does
+    dash_duo.driver.execute_script(pin, river)
     dash_duo.wait_for_contains_text("#case-landing", "不在任何区域内", timeout=10)
     assert not dash_duo.find_element("#case-place").is_enabled()
     land = {"lat": 31.2380, "lon": 121.5000}
     expected = sql_count("SELECT name FROM area WHERE generation_id = gisapp_active_generation() "
                          f"AND level = 'micro_grid' AND ST_Covers(geom, ST_SetSRID(ST_MakePoint({land['lon']}, "
                          f"{land['lat']}), 4326))")
-    dash_duo.driver.execute_script(   # what dragging the pin does (gisapp.map.pinMoved)
-        "window.dash_clientside.set_props('case-pin', {data: arguments[0]});", land)
+    dash_duo.driver.execute_script(pin, land)
     dash_duo.wait_for_contains_text("#case-landing", expected, timeout=10)
     assert committed(database_url, "SELECT status FROM incident WHERE id = :i", i=case) == "unlocated"
     dash_duo.find_element("#case-place").click()

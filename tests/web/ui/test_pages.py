@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from fixtures.people import open_as
 
@@ -72,3 +73,24 @@ def test_console_performs_a_transition(dash_duo, app, database_url, first_micro_
     assert tuple(row) == ("accepted", f"(演示·值班员王芳,{operator})")   # the signed-in user, never a typed name
     assert resource_hosts(dash_duo) == {urlsplit(dash_duo.server_url).netloc}
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "cases.png"))
+
+
+def test_an_unknown_path_is_a_translated_page_with_a_way_back(dash_duo, app):
+    open_as(dash_duo, app, "operator", "/no/such/page")
+    dash_duo.wait_for_contains_text("#not-found h1", "页面不存在", timeout=10)
+    assert "404" not in dash_duo.find_element("#not-found").text
+    links = [a.get_attribute("href") for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#not-found nav a")]
+    assert any(h.endswith("/cases") for h in links)            # the header's navigation is there
+    dash_duo.find_element("#not-found .button-link").click()
+    dash_duo.wait_for_contains_text("h1", "态势地图", timeout=10)
+
+
+def test_switching_language_keeps_the_chosen_case(dash_duo, app, sql_count):
+    incident = sql_count("SELECT min(id) FROM incident WHERE status = 'assigned'")
+    open_as(dash_duo, app, "operator", f"/?incident={incident}")
+    dash_duo.wait_for_contains_text("#incident-panel", f"事件 {incident}", timeout=10)
+    dash_duo.find_element("a[data-lang='en']").click()
+    dash_duo.wait_for_contains_text("#incident-panel", f"Case {incident}", timeout=10)
+    assert f"incident={incident}" in dash_duo.driver.current_url
+    dash_duo.find_element("a[data-lang='zh_CN']").click()      # and back, for the next test's cookie
+    dash_duo.wait_for_contains_text("#incident-panel", f"事件 {incident}", timeout=10)
