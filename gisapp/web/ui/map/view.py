@@ -83,7 +83,7 @@ def tile_warning(settings: Settings) -> str | None:
 
 
 def situation_map(registry: Registry, settings: Settings, view: dict, *, controls: bool = True,
-                  highlight: dict | None = None, class_name: str = "situation-map") -> dl.Map:
+                  highlight: dict | None = None, class_name: str = "situation-map", zoom_snap: float = 1) -> dl.Map:
     """view: {center, zoom} or {bounds}. Layers not on by default start unchecked in the control."""
     panes = [dl.Pane(name=f"{name}-pane", style={"zIndex": z}) for name, z in PANES.items()]
     overlays = [layer for layer in registry if layer.group != "basemap"]
@@ -105,7 +105,7 @@ def situation_map(registry: Registry, settings: Settings, view: dict, *, control
         view = {"center": [(s + n) / 2, (w + e) / 2], "zoom": 14,
                 "viewport": {"bounds": view["bounds"], "transition": "fitBounds"}}
     return dl.Map(children, id="map", className=class_name, zoomControl=controls, attributionControl=True,
-                  minZoom=3, maxZoom=20, **view)
+                  minZoom=3, maxZoom=20, zoomSnap=zoom_snap, **view)
 
 
 def layers_store(registry: Registry) -> dcc.Store:
