@@ -52,9 +52,11 @@ def trend_figure(rows: list[dict]) -> go.Figure:
                      go.Bar(x=days, y=[r["closed"] for r in rows], name=_("Closed"), marker={"color": "#2a9d8f"},
                             opacity=0.7)])
     fig.update_layout(template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      margin={"l": 40, "r": 10, "t": 30, "b": 30},
-                      legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
-                      title={"text": _("Last 30 days"), "font": {"size": 14}, "x": 0.01}, font={"size": 12},
+                      margin={"l": 60, "r": 10, "t": 52, "b": 44},   # room for the text the wall's CSS grows
+                      showlegend=False,   # the title names the series: it grows with the wall, a legend would not
+                      title={"text": f"{_('Last 30 days')} · <span style='color:#4cc9f0'>{_('Reported')}</span>"
+                                     f" · <span style='color:#2a9d8f'>{_('Closed')}</span>",
+                             "font": {"size": 14}, "x": 0.01}, font={"size": 12},
                       xaxis={"tickformat": "%m-%d"}, autosize=True)
     return fig
 
@@ -104,7 +106,7 @@ def layout(**_query):
         html.Section([situation_map(registry, settings, view, controls=False, class_name="screen-map",
                                    zoom_snap=0.25)],
                      className="screen-map-box"),
-        html.Section(dcc.Graph(id="screen-trend", figure=figure, config={"displayModeBar": False},
+        html.Section(dcc.Graph(id="screen-trend", figure=figure, config={"displayModeBar": False}, responsive=True,
                                style={"height": "100%"}), className="screen-trend"),
         html.Section([html.H2(_("Grid ranking (30 days)")), html.Ol(ranks, id="screen-ranking", className="ranking"),
                       html.H2(_("Checkpoints")), html.Div(cps, id="screen-checkpoints"),
