@@ -137,11 +137,14 @@ def method_frame() -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"])
 
 
-def export(result: Assessment, path: str | Path, say=str) -> Path:
-    """Write the ranking to .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx (with the method);
-    `say` puts the headers in the reader's language (core/language.py's translator)."""
+def export(result: Assessment, path: str | Path, say=None) -> Path:
+    """Write the ranking to .csv (UTF-8 with BOM, so Excel shows Chinese) or .xlsx (with the method).
+    With `say` (core/language.py's translator) the headers are for people, in its language; without
+    it they are the column codes, for programs."""
     path = Path(path)
-    frame = to_frame(result).rename(columns={c: say(HEADERS[c]) for c in COLUMNS if c in HEADERS})
+    frame = to_frame(result)
+    if say is not None:
+        frame = frame.rename(columns={c: say(HEADERS[c]) for c in COLUMNS if c in HEADERS})
     suffix = path.suffix.lower()
     if suffix == ".csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")

@@ -29,3 +29,16 @@ def test_the_wall_the_map_and_the_view_give_one_overdue_count(conn):
     wall = next(t["value"] for t in board.tiles(conn) if t["key"] == "overdue")
     assert view >= 1
     assert wall == overview.summary(conn)["overdue"] == view
+
+
+def test_the_wall_names_a_micro_grid_with_its_community(conn):
+    """Every community has a 第2网格: the alert list says which one."""
+    case = conn.scalar(sa.text("""
+        SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status
+        WHERE s.open AND i.micro_grid_id IS NOT NULL ORDER BY i.id LIMIT 1"""))
+    conn.execute(sa.text("UPDATE incident SET urgent = true, reported_at = now() WHERE id = :i"), {"i": case})
+    community, micro = conn.execute(sa.text("""
+        SELECT c.name, m.name FROM incident i JOIN area c ON c.id = i.community_id
+        JOIN area m ON m.id = i.micro_grid_id WHERE i.id = :i"""), {"i": case}).one()
+    alert = next(a for a in board.alerts(conn, limit=50) if a["id"] == case)
+    assert alert["area_name"] == f"{community}·{micro}"

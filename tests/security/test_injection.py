@@ -54,8 +54,8 @@ def _visit(dash_duo, path: str, shows: str, text: str = PAYLOAD) -> None:
 
 def test_typed_html_is_text_in_every_page(dash_duo, app, hostile_case, first_micro_grid):
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
-    open_as(dash_duo, app, "admin", f"/cases?incident={hostile_case}")
-    dash_duo.wait_for_element(".ag-row .ag-cell[col-id='id']", timeout=15).click()
+    open_as(dash_duo, app, "admin", f"/cases?incident={hostile_case}")     # opens with the case chosen
+    dash_duo.wait_for_element(".ag-row .ag-cell[col-id='id']", timeout=15)
     dash_duo.wait_for_contains_text("#case-detail", "描述<script>", timeout=15)
     assert "备注<script>" in dash_duo.find_element(".timeline").text
     assert "王<script>" in dash_duo.find_element(".timeline").text

@@ -47,6 +47,9 @@ def kpi_tiles(items: list[dict]) -> list:
 
 def trend_figure(rows: list[dict]) -> go.Figure:
     days = [r["day"] for r in rows]
+    last, reported, closed = _("Last 30 days"), _("Reported"), _("Closed")
+    title = (f"{last} · <span style='color:#4cc9f0'>{reported}</span>"
+             f" · <span style='color:#2a9d8f'>{closed}</span>")
     fig = go.Figure([go.Scatter(x=days, y=[r["reported"] for r in rows], name=_("Reported"), mode="lines+markers",
                                 line={"color": "#4cc9f0", "width": 3}),
                      go.Bar(x=days, y=[r["closed"] for r in rows], name=_("Closed"), marker={"color": "#2a9d8f"},
@@ -54,8 +57,7 @@ def trend_figure(rows: list[dict]) -> go.Figure:
     fig.update_layout(template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       margin={"l": 60, "r": 10, "t": 52, "b": 44},   # room for the text the wall's CSS grows
                       showlegend=False,   # the title names the series: it grows with the wall, a legend would not
-                      title={"text": f"{_('Last 30 days')} · <span style='color:#4cc9f0'>{_('Reported')}</span>"
-                                     f" · <span style='color:#2a9d8f'>{_('Closed')}</span>",
+                      title={"text": title,
                              "font": {"size": 14}, "x": 0.01}, font={"size": 12},
                       xaxis={"tickformat": "%m-%d"}, autosize=True)
     return fig

@@ -73,6 +73,7 @@ def test_an_operator_works_a_case_in_chinese(dash_duo, app, database_url, first_
     click_action(dash_duo, "start")
     dash_duo.wait_for_text_to_equal("#case-status", "办理中", timeout=10)
     note(dash_duo, "现场已修复")
+    assert dash_duo.find_element(".action-feedback").text == "提交反馈"    # the action, not the status 已反馈
     click_action(dash_duo, "feedback")
     dash_duo.wait_for_text_to_equal("#case-status", "已反馈", timeout=10)
     assert dash_duo.find_element(".action-verify").text == "核查通过"
