@@ -54,8 +54,11 @@ def refusal(exc: sa.exc.DBAPIError) -> ApiError | None:
         detail = {}
     reason, params = detail.get("reason"), detail.get("params") or {}
     if reason in REASONS:
-        message = Text(REASONS[reason], **{k: ", ".join(map(str, v)) if isinstance(v, list) else v
-                                            for k, v in params.items()})
+        try:
+            message = Text(REASONS[reason], **{k: ", ".join(map(str, v)) if isinstance(v, list) else v
+                                                for k, v in params.items()})
+        except (KeyError, ValueError, TypeError):   # the SQL sent other parameters: keep its own words
+            return ApiError(int(state[2:]), [(diag.message_hint or "action", message)])
         message.params = params         # lists stay lists, so each item can be said in its language
         message.code = reason
     return ApiError(int(state[2:]), [(diag.message_hint or "action", message)])

@@ -62,7 +62,10 @@ def say(message: str) -> str:
     if not isinstance(message, Text):
         return message
     params = {k: _PARAMS[k](v) if k in _PARAMS and v is not None else v for k, v in message.params.items()}
-    return gettext(message.msgid, **params) if params else gettext(message.msgid)
+    try:
+        return gettext(message.msgid, **params) if params else gettext(message.msgid)
+    except (KeyError, ValueError, TypeError):   # a translation that names another placeholder: say it in English
+        return str(message)
 
 
 def field_name(field: str) -> str:

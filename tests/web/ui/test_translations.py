@@ -56,3 +56,18 @@ def test_catalogs_are_not_fuzzy_so_pybabel_compiles_them():
 def test_the_english_catalog_holds_no_chinese():
     leaked = [m.id for m in catalog("en") if m.id and any("\u4e00" <= ch <= "\u9fff" for ch in m.string)]
     assert leaked == []
+
+
+def test_every_translation_names_the_placeholders_of_its_msgid():
+    """A Chinese text that drops or renames a %(name)s would fail at run time, inside a refusal."""
+    import re
+    names = re.compile(r"%\((\w+)\)")
+    bad = []
+    for m in catalog("zh_Hans_CN"):
+        if not m.id or not m.string:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        wanted = set(names.findall(ids[-1]))
+        bad += [(ids[0], s) for s in strings if s and set(names.findall(s)) != wanted]
+    assert bad == []
