@@ -1,7 +1,8 @@
 """What the operator's console shows beside a case: the place in words, who reported it, the
 departments to propose for it, and where an unlocated report would land.
 
-The console (web/ui/cases.py) reads these; the API keeps its own shape (read.py).
+The console (web/ui/cases/) and the department queue (web/ui/tasks.py) read these; the API keeps its
+own shape (read.py).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ PLACE = sa.text("""
         SELECT coalesce(nullif(x.name, ''), x.code) AS name, x.address,
                round(ST_Distance(x.geom::geography, p.g)) AS dist
         FROM building x
-        WHERE x.id = p.building_id OR ST_DWithin(x.geom::geography, p.g, :near_building)
+        WHERE x.id = p.building_id OR (x.geom && ST_Expand(p.geom, :near_building / 50000.0)   -- the index first
+                                       AND ST_DWithin(x.geom::geography, p.g, :near_building))
         ORDER BY x.id = p.building_id DESC, x.geom <-> p.geom LIMIT 1) b ON true
     LEFT JOIN LATERAL (
         SELECT f.name, round(ST_Distance(f.geom::geography, p.g)) AS dist
         FROM basemap_feature f
         WHERE f.kind IN ('major_road', 'minor_road', 'path') AND f.name <> ''
+          AND f.geom && ST_Expand(p.geom, :near_road / 50000.0)       -- the index first (50 km a degree, or more)
           AND ST_DWithin(f.geom::geography, p.g, :near_road)
         ORDER BY f.geom <-> p.geom LIMIT 1) r ON true""")
 
@@ -74,7 +77,7 @@ def landing(conn: Connection, lon: float, lat: float) -> dict | None:
 
 def task_queue(conn: Connection, who: Who) -> list[dict]:
     """The open department tasks `who` answers for (a department user: its own department's; an operator:
-    all), the oldest call first, with the case's category, place and description."""
+    all), urgent cases first and then the oldest call, with the case's category, place and description."""
     department = who.department
     rows = conn.execute(sa.text("""
         SELECT t.id, t.incident_id, t.department, d.name_zh, d.name_en, t.status, t.called_at, t.arrived_at,

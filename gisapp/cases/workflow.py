@@ -123,6 +123,21 @@ def task_department(conn: Connection, task_id: int) -> str | None:
     return conn.scalar(sa.text("SELECT department FROM department_task WHERE id = :t"), {"t": task_id})
 
 
+def task_case(conn: Connection, task_id: int) -> int | None:
+    """The case a department task belongs to (None: no such task)."""
+    _check_id(task_id, "task")
+    return conn.scalar(sa.text("SELECT incident_id FROM department_task WHERE id = :t"), {"t": task_id})
+
+
+def move_own_task(conn: Connection, task_id: int, status: str, who: Who, note: str = "") -> None:
+    """Move a task on as `who`: a department user only its own department's (another's is not found), the
+    other roles that may move tasks any. The API, the console and the queue all go through here."""
+    department = task_department(conn, task_id)
+    if department is None or who.department not in (None, department):
+        raise ApiError(404, [("task", Text(REASONS["no_task"], task=task_id))])
+    update_task(conn, task_id, status, who.display, note)
+
+
 def update_task(conn: Connection, task_id: int, status: str, actor: str, note: str = "") -> None:
     _check_id(task_id, "task")
     with database_rules(), _savepoint(conn):
@@ -140,7 +155,7 @@ def history(conn: Connection, incident_id: int, who: Who) -> list[dict]:
     `person`: a signed-in user wrote it; `system`: which system did (import, demo, boundary, database, api)."""
     files = attachments.by_event(conn, incident_id)
     return redact_all(({**r, "attachments": files.get(r["id"], [])} for r in conn.execute(sa.text("""
-        SELECT id, at, actor, action, from_status, to_status, note, data, user_id IS NOT NULL AS person,
+        SELECT id, at, actor, action, from_status, to_status, note, data, user_id, user_id IS NOT NULL AS person,
                CASE WHEN action = 'reassign' THEN 'boundary' WHEN actor IN ('import', 'demo') THEN actor
                     WHEN actor LIKE 'db:%' THEN 'database' WHEN actor LIKE 'api:%' THEN 'api' END AS system
         FROM incident_event WHERE incident_id = :i ORDER BY id"""), {"i": incident_id}).mappings()), who)

@@ -1,7 +1,7 @@
 """Errors that carry their HTTP status, so the web adapters stay thin (as in pygeoapi).
 
 Their messages are `Text`: English for logs, the CLI and machines, and a msgid with parameters so
-an adapter can say the same thing in the reader's language (web/messages.py). Field names stay
+an adapter can say the same thing in the reader's language (web/words.py). Field names stay
 stable machine words in every language.
 """
 

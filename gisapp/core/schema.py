@@ -113,7 +113,7 @@ class Incident(Base):
     reported_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     category: Mapped[str] = mapped_column(sa.ForeignKey("category.code"))
     description: Mapped[str] = mapped_column(sa.Text, server_default="")
-    source: Mapped[str] = mapped_column(sa.Text, server_default="app")
+    source: Mapped[str] = mapped_column(sa.ForeignKey("report_source.code"), server_default="app")  # 0006
     geom = mapped_column(_geom("POINT"))
     input_crs: Mapped[str] = mapped_column(sa.Text, server_default="wgs84")
     input_lon: Mapped[float | None] = mapped_column(sa.Float)

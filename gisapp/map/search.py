@@ -2,8 +2,8 @@
 code, name or address, a road's name or a named place (东方明珠).
 
 The map's search box and its deep links (?area=, ?incident=) share this, so "it zooms there and
-highlights it" means the same thing everywhere. Several matches come back as a list to choose from:
-the page never jumps silently to the first.
+highlights it" means the same thing everywhere. In the search box several matches come back as a
+list to choose from; a deep link (?area=) names one area, by code or exact name first.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ RELEASED = {
     "versions/0004_vocabulary.py": "c61c7ba8e69f19a0029593e3d9b66c21e435ec0709409e16e1a8f695597f0fd8",
     "versions/0005_access.py": "0c970efedd70799d9bfd0a7692e621ec78273bcaf2a51b55196009c5a54d387b",
     "versions/0006_desk.py": "8db7525d1e8a751ea741e07f70df2acf9155f63a8faa0fc324bb31d0beeda14f",
-    "sql/0006_desk.sql": "62d1ab40a1dcfc9efacab338daa90f15411d303766db2eaabd3c8b1d63f0ad85",
+    "sql/0006_desk.sql": "c5986bf48a558e5a204bf4f88227443152e1ce1431c4bb2361e11afb450e61e5",
     "sql/0001_assign.sql": "a63d57e781e4d70607eef5a2bddaace225081d18566728ce19f849e44207841d",
     "sql/0001_crs.sql": "197041a9f51d2dc14e162f542ce35c65a2b5bd36610e41f95e03a28a8198ff58",
     "sql/0001_incident.sql": "2e79ba255726f8a304c6b985a5c36db79834e0a7479f90369e841b5f18ab34d6",

@@ -93,10 +93,7 @@ def post_task(task_id: int):
     command = parse(workflow.TaskMoveIn, json_object())
     who = current_who()
     with acting() as conn:
-        department = workflow.task_department(conn, task_id)
-        if department is None or (who.department is not None and department != who.department):
-            raise ApiError(404, [("task", _("no task %(id)s", id=task_id))])
-        workflow.update_task(conn, task_id, command.status, who.display, command.note)
+        workflow.move_own_task(conn, task_id, command.status, who, command.note)
     return jsonify({"task_id": task_id, "status": command.status})
 
 

@@ -72,3 +72,19 @@ def test_the_exports_carry_the_listed_rows_with_headers_in_the_page_language(app
     assert [c.value for c in sheet[1]][:3] == ["编号", "状态", "紧急"] and sheet["A2"].value == 7
     with app.server.test_request_context("/cases?lang=en"):
         assert export_bytes(table, "csv").decode("utf-8-sig").startswith("ID,Status,Urgent")
+
+
+def test_a_description_that_looks_like_a_formula_is_exported_as_text(app):
+    import io
+
+    import openpyxl
+
+    from gisapp.web.ui.cases.console import export_bytes
+
+    row = {"id": 1, "status_label": "", "urgent_label": "", "category_label": "", "owner_label": "", "handler": "",
+           "place": "", "deadline": "", "overdue_label": "", "reported": "", "description": "=HYPERLINK(\"x\")"}
+    with app.server.test_request_context("/cases?lang=zh_CN"):
+        sheet = openpyxl.load_workbook(io.BytesIO(export_bytes([row], "xlsx"))).worksheets[0]
+        text = export_bytes([row], "csv").decode("utf-8-sig")
+    assert sheet["E2"].value == "'=HYPERLINK(\"x\")" and sheet["E2"].data_type == "s"
+    assert "'=HYPERLINK" in text

@@ -47,6 +47,9 @@ CREATE TABLE report_source (
 );
 INSERT INTO report_source VALUES ('app', 'App', 1), ('qr', 'QR code', 2), ('hotline', 'Hotline', 3),
     ('patrol', 'Grid patrol', 4), ('camera', 'Camera', 5), ('open311', 'Open311', 6);
+-- The channels are this table's rows from now on, not a list written into a CHECK.
+ALTER TABLE incident DROP CONSTRAINT incident_source_check,
+    ADD CONSTRAINT incident_source_fkey FOREIGN KEY (source) REFERENCES report_source (code);
 
 -- Named places people search for (东方明珠, a park, a metro entrance), from the basemap's OSM points.
 CREATE TABLE poi (

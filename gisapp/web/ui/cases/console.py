@@ -65,7 +65,8 @@ def _column_defs() -> list[dict]:
              "tooltipField": f if f in ("description", "place") else None} for f, h in columns()]
 
 
-def rows(items: list[dict]) -> list[dict]:
+def rows(items: list[dict], description_chars: int | None = 200) -> list[dict]:
+    """The table's rows (a description cut for the table; whole for the exports)."""
     out = []
     for c in items:
         chain = c["assignment"] or {}
@@ -73,7 +74,7 @@ def rows(items: list[dict]) -> list[dict]:
         out.append({
             "id": c["id"], "status_label": label(STATUS_LABELS, c["status"]),
             "urgent_label": _("Urgent") if c["urgent"] else "", "category_label": category_label(c),
-            "description": (c["description"] or "")[:200],
+            "description": (c["description"] or "")[:description_chars],
             "owner_label": label(LEVEL_LABELS, c["owner_level"]) if c["owner_level"] else "—",
             "handler": (c["handler"] or {}).get("name") or "—",
             "place": "·".join(x["name"] for x in (community, grid) if x) or _("Unlocated"),
@@ -160,7 +161,7 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
             ], className="case-side"),
         ], className="cases-body"),
         dcc.Store(id="case-selected", data=chosen), dcc.Store(id="case-refresh", data=0),
-        dcc.Store(id="case-version"), dcc.Store(id="case-mine"), dcc.Store(id="case-pin"),
+        dcc.Store(id="case-version"), dcc.Store(id="case-pin"),
         dcc.Store(id="case-pending"), dcc.Store(id="case-hint"),
         dcc.Store(id="case-map-layers", data={x.id: x.cache for x in map(layer_registry().get, MAP_LAYERS) if x}),
         dcc.Location(id="cases-url", refresh=False),
@@ -183,9 +184,19 @@ FILTERS = [Input("cases-status", "value"), Input("cases-category", "value"), Inp
            Input("cases-text", "value"), Input("cases-overdue", "value")]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """Text a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe (a
+    resident's description must never run in the operator's Excel)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def export_bytes(table: list[dict], kind: str) -> bytes:
     """The listed rows with the table's headers, as CSV (UTF-8 with BOM, for Excel) or XLSX."""
     heads = columns()
+    table = [{k: cell(v) for k, v in r.items()} for r in table]
     if kind == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
@@ -230,7 +241,7 @@ def register(app) -> None:
             return no_update
         with begin() as conn:
             _total, items = list_cases(conn, query, who=current_who(), limit=EXPORT_LIMIT, offset=0)
-        return dcc.send_bytes(export_bytes(rows(items), kind), f"cases-{date.today().isoformat()}.{kind}")
+        return dcc.send_bytes(export_bytes(rows(items, None), kind), f"cases-{date.today().isoformat()}.{kind}")
 
     @callback(app, "cases.read", Output("case-selected", "data"), Output("cases-url", "search"),
               Input("cases-grid", "selectedRows"), prevent_initial_call=True)

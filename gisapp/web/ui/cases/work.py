@@ -35,14 +35,13 @@ def _refused() -> ApiError:
     return ApiError(403, [("permission", _("your role may not do this"))])
 
 
-def _move_task(who: Who, task: int, status: str, note: str):
+def _move_task(who: Who, case_id: int, task: int, status: str, note: str):
     move = parse(workflow.TaskMoveIn, {"note": note, "status": status})
 
     def run(c):
-        department = workflow.task_department(c, task)
-        if department is None or (who.department is not None and department != who.department):
-            raise _refused()
-        workflow.update_task(c, task, move.status, who.display, move.note)
+        if workflow.task_case(c, task) != case_id:
+            raise ApiError(404, [("task", _("no task %(id)s", id=task))])
+        workflow.move_own_task(c, task, move.status, who, move.note)
     return run
 
 
@@ -59,7 +58,7 @@ def _work(who: Who, trigger, case_id, version, note, satisfaction, duplicate_of,
     if isinstance(trigger, dict) and trigger.get("type") == "case-task":
         if not who.may("tasks.move"):
             raise _refused()
-        return _move_task(who, int(trigger["task"]), str(trigger["to"]), note)
+        return _move_task(who, case_id, int(trigger["task"]), str(trigger["to"]), note)
     if not who.may("cases.act"):
         raise _refused()
     if trigger == "case-place":
@@ -142,8 +141,10 @@ def _panel(app) -> None:
               Output("case-department", "options"), Output("case-notice", "children"), Output("case-hint", "data"),
               Output("case-duplicate-of", "style"),
               Input("case-selected", "data"), Input("case-refresh", "data"), Input("live-state", "data"),
-              State("case-version", "data"), State("case-mine", "data"))
-    def show(case_id, _refresh, _live, shown_version, mine):
+              State("case-version", "data"))
+    def show(case_id, _refresh, _live, shown):
+        """The panel, and what it shows ({id, version, event}: the case, its version and its last event),
+        so a click acts only on the case on screen and a live update redraws only what changed."""
         if not case_id:
             return (html.P(_("Choose a case in the table."), className="hint"), [], None, [], no_update, None,
                     None, [], None, None, no_update)
@@ -154,9 +155,11 @@ def _panel(app) -> None:
                 return (html.P(_("No case %(id)s", id=case_id), className="hint"), [], None, [], no_update, None,
                         None, [], None, None, no_update)
             live = ctx.triggered_id == "live-state"
-            if live and case["version"] == shown_version:
-                return (no_update,) * EMPTY
             events = workflow.history(conn, case["id"], who)
+            seen = shown if isinstance(shown, dict) and shown.get("id") == case["id"] else None
+            last = events[-1]["id"] if events else 0
+            if live and seen is not None and seen.get("event") == last:
+                return (no_update,) * EMPTY
             may_act = who.may("cases.act")
             actions = workflow.allowed_actions(conn, case["id"]) if may_act else []
             outline = case_outline(conn, case["id"])
@@ -164,13 +167,16 @@ def _panel(app) -> None:
             reporter = desk.reporter(conn, case["id"], who)
             departments = desk.proposed_departments(conn, case["category"])
         notice = None
-        if live and shown_version is not None and case["version"] != mine:
+        others = [e for e in events if seen is not None and e["id"] > (seen.get("event") or 0)
+                  and e.get("user_id") != who.user_id]
+        if live and others:
             notice = html.Div(_("Someone else changed this case just now; it is now %(status)s. The panel shows "
                                 "it as it is now.", status=label(STATUS_LABELS, case["status"])), className="notice")
         viewport = {"center": [case["lat"], case["lon"]], "zoom": 17, "transition": "flyTo"} \
             if case["lon"] is not None else no_update
         hint = case["possible_duplicate_of"]
-        return (panel.facts(case, near, reporter, may_act), _buttons(actions, case), case["version"],
+        state = {"id": case["id"], "version": case["version"], "event": last}
+        return (panel.facts(case, near, reporter, may_act), _buttons(actions, case), state,
                 _overlay(case, outline), no_update if live else viewport, _tasks(case["department_tasks"], who),
                 html.Div([html.H4(_("Timeline")), panel.timeline(events, case)]), _departments(departments),
                 notice, hint, {"display": "none"} if hint else {})
@@ -178,10 +184,13 @@ def _panel(app) -> None:
     @callback(app, "cases.read", Output("case-note", "value", allow_duplicate=True),
               Output("case-pin", "data", allow_duplicate=True),
               Output("case-message", "children", allow_duplicate=True),
+              Output("case-upload", "contents", allow_duplicate=True),
+              Output("case-duplicate-of", "value"), Output("case-satisfaction", "value"),
+              Output("case-department", "value"),
               Input("case-selected", "data"), prevent_initial_call=True)
     def fresh_case(_case_id):
-        """Nothing typed for one case is ever sent with another."""
-        return "", None, None
+        """Nothing typed, chosen or attached for one case is ever sent with another."""
+        return "", None, None, None, None, None, None
 
     @callback(app, "cases.read", Output("case-upload-label", "children"), Input("case-upload", "filename"),
               prevent_initial_call=True)
@@ -206,7 +215,7 @@ def _actions(app) -> None:
         return True, message, action
 
     @callback(app, "cases.read", Output("case-message", "children"), Output("case-refresh", "data"),
-              Output("case-upload", "contents"), Output("case-note", "value"), Output("case-mine", "data"),
+              Output("case-upload", "contents"), Output("case-note", "value"),
               Output("case-pin", "data", allow_duplicate=True),
               Input({"type": "case-action", "action": ALL}, "n_clicks"), Input("case-callout", "n_clicks"),
               Input({"type": "case-task", "task": ALL, "to": ALL}, "n_clicks"), Input("case-place", "n_clicks"),
@@ -216,24 +225,25 @@ def _actions(app) -> None:
               State("case-department", "value"), State("case-upload", "contents"), State("case-upload", "filename"),
               State("case-pin", "data"), State("case-pending", "data"), State("case-refresh", "data"),
               prevent_initial_call=True)
-    def perform(_clicks, _callout, _task_clicks, _place, _confirmed, case_id, version, note, satisfaction,
+    def perform(_clicks, _callout, _task_clicks, _place, _confirmed, case_id, shown, note, satisfaction,
                 duplicate_of, hint, department, upload, upload_name, pin, pending, refresh):
         trigger = ctx.triggered_id
-        keep = (no_update,) * 6
+        keep = (no_update,) * 5
         if not case_id or not ctx.triggered or not ctx.triggered[0]["value"]:
             return keep
+        if not isinstance(shown, dict) or shown.get("id") != case_id:
+            # the buttons on screen are still the last case's: act on nothing rather than the wrong case
+            return _("The panel is still loading the chosen case; try again in a moment."), *keep[1:]
         who = current_who()
         try:
-            work = _work(who, trigger, int(case_id), version, note, satisfaction, hint or duplicate_of,
+            work = _work(who, trigger, int(case_id), shown.get("version"), note, satisfaction, hint or duplicate_of,
                          department, upload, upload_name, pin, pending)
         except ApiError as exc:
             return say_errors(exc), *keep[1:]
         message, ok = _run(work, int(case_id), who)
         if not ok:
             return message, *keep[1:]
-        with begin() as conn:
-            now = conn.scalar(sa.text("SELECT version FROM incident WHERE id = :i"), {"i": int(case_id)})
-        return message, (refresh or 0) + 1, None, "", now, None
+        return message, (refresh or 0) + 1, None, "", None
 
 
 def _pin(app) -> None:
@@ -245,8 +255,9 @@ def _pin(app) -> None:
         if not case_id or latlng.get("lat") is None or not current_who().may("cases.act"):
             return no_update
         with begin() as conn:
+            mine = visible(conn, int(case_id), current_who())
             status = conn.scalar(sa.text("SELECT status FROM incident WHERE id = :i"), {"i": int(case_id)})
-        return {"lat": latlng["lat"], "lon": latlng["lng"]} if status == "unlocated" else no_update
+        return {"lat": latlng["lat"], "lon": latlng["lng"]} if mine and status == "unlocated" else no_update
 
     @callback(app, "cases.read", Output("case-placing", "hidden"), Output("case-landing", "children"),
               Output("case-place", "disabled"), Output("case-pin-group", "children"),
