@@ -1,15 +1,59 @@
 -- Owner level, deadlines and duplicate hints, set for every writer right after assignment
--- (the trigger order is in 90_triggers.sql). Deadlines count working hours on calendar_day,
--- which `gisapp db upgrade` fills from the chinese-calendar package; days it does not list
--- fall back to Monday–Friday.
+-- (the trigger order is in 90_triggers.sql). Deadlines count working hours on calendar_day, which
+-- `gisapp db upgrade` fills from the chinese-calendar package, and past its data from the statutory
+-- holidays of the `holidays` package; `gisapp calendar load` adds a year's notice. Days outside the
+-- table fall back to Monday–Friday.
 
 CREATE OR REPLACE FUNCTION gisapp_is_workday(d date) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT workday FROM calendar_day WHERE day = d), extract(isodow FROM d) < 6)
 $$;
 
--- start + hours of working time (work_start–work_end on working days, in the local timezone).
+-- Each working day's position, the number of working days before it, kept for every writer after any
+-- change to the calendar (one statement: the sync, a notice, psql).
+CREATE OR REPLACE FUNCTION gisapp_calendar_positions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() > 1 THEN   -- its own UPDATE below
+        RETURN NULL;
+    END IF;
+    UPDATE calendar_day c SET workdays_before = p.n
+    FROM (SELECT day, (count(*) FILTER (WHERE workday) OVER (ORDER BY day))::int - workday::int AS n
+          FROM calendar_day) p
+    WHERE p.day = c.day AND c.workdays_before IS DISTINCT FROM p.n;
+    RETURN NULL;
+END $$;
+
+-- start + hours of working time (work_start–work_end on working days, in the local timezone), by
+-- lookup: the start's place on the line of working time, plus the hours, is the n-th working day
+-- and a time in it. Outside the calendar's days (or for 0 hours) it walks day by day instead.
 CREATE OR REPLACE FUNCTION gisapp_add_work_hours(start timestamptz, hours double precision) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    tz text := gisapp_timezone();
+    t0 double precision := extract(epoch FROM gisapp_setting('work_start', '09:00')::time);
+    len double precision := extract(epoch FROM gisapp_setting('work_end', '17:00')::time) - t0;
+    local timestamp := start AT TIME ZONE tz;
+    d calendar_day%ROWTYPE;
+    target double precision;
+    n integer;
+    found_day date;
+BEGIN
+    SELECT * INTO d FROM calendar_day WHERE day = local::date;
+    IF NOT FOUND OR d.workdays_before IS NULL OR len <= 0 OR hours IS NULL OR hours <= 0 THEN
+        RETURN gisapp_add_work_hours_walk(start, hours);
+    END IF;
+    target := d.workdays_before * len + hours * 3600
+              + CASE WHEN d.workday THEN least(greatest(extract(epoch FROM local::time) - t0, 0), len) ELSE 0 END;
+    n := ceil(target / len)::integer - 1;   -- a deadline at the end of a day stays on that day
+    SELECT day INTO found_day FROM calendar_day WHERE workday AND workdays_before = n;
+    IF found_day IS NULL THEN
+        RETURN gisapp_add_work_hours_walk(start, hours);
+    END IF;
+    RETURN (found_day + make_interval(secs => t0 + target - n * len)) AT TIME ZONE tz;
+END $$;
+
+-- The same, one day at a time: for times outside calendar_day (Monday–Friday there).
+CREATE OR REPLACE FUNCTION gisapp_add_work_hours_walk(start timestamptz, hours double precision) RETURNS timestamptz
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     tz text := gisapp_timezone();

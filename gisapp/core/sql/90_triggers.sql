@@ -11,6 +11,7 @@
 -- building, checkpoint:            BEFORE 10 place in their area
 -- attachment:                      BEFORE 10 append-only
 -- audit_log:                       BEFORE 10 append-only
+-- calendar_day (statement):        AFTER 50 working-day positions
 -- generation, area (statement):    AFTER 80 audit
 
 CREATE TRIGGER generation_10_no_back_to_draft BEFORE UPDATE OF state ON generation
@@ -74,3 +75,6 @@ CREATE TRIGGER area_80_audit_update AFTER UPDATE ON area REFERENCING NEW TABLE A
     FOR EACH STATEMENT EXECUTE FUNCTION gisapp_audit_areas();
 CREATE TRIGGER area_80_audit_delete AFTER DELETE ON area REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION gisapp_audit_areas();
+
+CREATE TRIGGER calendar_day_50_positions AFTER INSERT OR UPDATE OR DELETE ON calendar_day
+    FOR EACH STATEMENT EXECUTE FUNCTION gisapp_calendar_positions();

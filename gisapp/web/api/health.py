@@ -34,5 +34,5 @@ def health():
     body = {"status": "ok", "database": "ok", "generation": generation}
     if detailed:
         body.update(postgis=facts["postgis"], counts=row, calendar_until=facts["calendar_until"],
-                    warnings=facts["warnings"])
+                    calendar_official_until=facts["calendar_official_until"], warnings=facts["warnings"])
     return jsonify(body)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dash import dcc, html
 from flask_babel import gettext as _
 
+from gisapp.core.workdays import unofficial_soon
+
 from ..auth import csrf_token, current_who
 from .i18n import ROLE_LABELS, label
 
@@ -32,6 +34,18 @@ def signed_in_as(who) -> html.Div:
                    html.Button(_("Sign out"), type="submit", id="sign-out")],
                   method="post", action="/logout", className="sign-out"),
     ], className="who")
+
+
+def calendar_warning(conn) -> html.Div | None:
+    """Deadlines soon count on a year with no official notice loaded (core/workdays.py): say so where
+    deadlines are watched, until an administrator loads it."""
+    soon = unofficial_soon(conn)
+    if soon is None:
+        return None
+    return html.Div(_("From %(day)s the working calendar has no official notice: deadlines count the statutory "
+                      "holidays only, without the make-up working days. An administrator loads the notice with "
+                      "gisapp calendar load.", day=soon.isoformat()), className="calendar-warning", role="alert",
+                    id="calendar-warning")
 
 
 def page_header(title: str) -> html.Header:

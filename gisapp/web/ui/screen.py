@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from gisapp.core.db import begin
 from gisapp.core.settings import get_settings
+from gisapp.core.workdays import unofficial_soon
 from gisapp.map import search
 from gisapp.map.registry import layer_registry
 from gisapp.metrics import board
@@ -98,9 +99,12 @@ def layout(**_query):
         live = live_components(conn)
         tiles, figure, ranks, cps, alerts = panels(conn, zh)
         streets = board.street_views(conn)
+        unofficial = unofficial_soon(conn)
     rotate = settings.screen_rotate_seconds
     return html.Div([
         html.Header([html.H1(_("Grid governance command centre")), html.Span(id="screen-focus"),
+                     html.Span(_("Holiday notice for %(day)s not loaded", day=unofficial.isoformat()),
+                               className="screen-calendar-warning", id="calendar-warning") if unofficial else None,
                      html.Span(id="screen-clock", className="clock"), live_badge()], className="screen-head"),
         html.Section([html.Div(tiles, id="screen-kpis", className="kpis"),
                       html.H2(_("Overdue and urgent")), html.Ul(alerts, id="screen-alerts", className="alerts")],

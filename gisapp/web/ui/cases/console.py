@@ -27,7 +27,7 @@ from gisapp.map.registry import layer_registry
 
 from ...auth import current_who
 from ...guard import callback
-from ..chrome import page_header
+from ..chrome import calendar_warning, page_header
 from ..i18n import (
     GRID_LOCALE,
     LEVEL_LABELS,
@@ -133,10 +133,12 @@ def layout(area: str | None = None, incident: str | None = None, **_query):
     with begin() as conn:
         category_list = categories(conn)
         live = live_components(conn)
+        warning = calendar_warning(conn)
     zh = in_chinese()
     chosen = int(incident) if incident and incident.isdecimal() and len(incident) < 19 else None
     return html.Div([
         page_header(_("Cases")),
+        warning,
         _filters(area, zh, category_list),
         html.Div([html.Div([
             html.P([html.Span(id="cases-count"), " ", live_badge()], className="hint"),
