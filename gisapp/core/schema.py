@@ -160,6 +160,17 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     workday: Mapped[bool] = mapped_column(sa.Boolean)
     name: Mapped[str] = mapped_column(sa.Text, server_default="")
+    source: Mapped[str] = mapped_column(sa.Text, server_default="official")      # revision 0007
+    workdays_before: Mapped[int | None] = mapped_column(sa.Integer)             # revision 0007
+
+
+class CalendarNotice(Base):
+    """A year's holiday notice an administrator loaded (revision 0007)."""
+    __tablename__ = "calendar_notice"
+    year: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(sa.Text, server_default="")
+    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    loaded_by: Mapped[str] = mapped_column(sa.Text, server_default="")
 
 
 class SlaRule(Base):
