@@ -41,10 +41,11 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def main() -> None:
-    base = get_settings().database_url
+    # The owner's URL: the app's role (DATABASE_URL) may not create the scratch database.
+    base = get_settings().effective_owner_url
     url = with_database(base, database_name(base) + "_bench")
     drop_database(url)
-    migrate.upgrade(url, get_settings())
+    migrate.upgrade(url, get_settings(), app_role=sa.engine.make_url(url).username)
     engine = get_engine(url)
     with engine.begin() as conn:
         import_areas(conn, LA / "la-city-council-districts-2012.json", "street", "name", "name", generation=1)
