@@ -150,6 +150,12 @@ def allowed_actions(conn: Connection, incident_id: int) -> list[str]:
     return list(conn.scalar(sa.text("SELECT gisapp_allowed_actions(:i)"), {"i": incident_id}) or [])
 
 
+def last_event_id(conn: Connection, incident_id: int) -> int:
+    """The newest event of a case (0 for none): whether anything happened to it since a panel was drawn."""
+    return conn.scalar(sa.text("SELECT coalesce(max(id), 0) FROM incident_event WHERE incident_id = :i"),
+                       {"i": incident_id})
+
+
 def history(conn: Connection, incident_id: int, who: Who) -> list[dict]:
     """A case's events, oldest first, with their files; names masked for roles without personal data.
     `person`: a signed-in user wrote it; `system`: which system did (import, demo, boundary, database, api)."""

@@ -26,15 +26,6 @@ class Text(str):
         obj.params = params
         return obj
 
-    def __reduce__(self):
-        return (_text, (self.msgid, self.params, self.code))
-
-
-def _text(msgid: str, params: dict, code: str | None = None) -> Text:
-    text = Text(msgid, **params)
-    text.code = code
-    return text
-
 
 class ApiError(Exception):
     """A client error: status plus field-level messages, rendered as {"errors": [...]}."""

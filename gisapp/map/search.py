@@ -112,12 +112,6 @@ def find_all(conn: Connection, text: str, who: Who, limit: int = MAX_HITS) -> li
     return hits[:limit]
 
 
-def find(conn: Connection, text: str, who: Who) -> dict | None:
-    """The one match, or None when there is none or more than one (find_all lists those)."""
-    hits = find_all(conn, text, who, limit=2)
-    return hits[0] if len(hits) == 1 else None
-
-
 def generation_view(conn: Connection) -> dict:
     """Where a map opens: the whole active generation, or central Lujiazui when there is none yet."""
     row = conn.execute(sa.text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "

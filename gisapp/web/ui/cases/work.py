@@ -155,11 +155,11 @@ def _panel(app) -> None:
                 return (html.P(_("No case %(id)s", id=case_id), className="hint"), [], None, [], no_update, None,
                         None, [], None, None, no_update)
             live = ctx.triggered_id == "live-state"
-            events = workflow.history(conn, case["id"], who)
             seen = shown if isinstance(shown, dict) and shown.get("id") == case["id"] else None
-            last = events[-1]["id"] if events else 0
-            if live and seen is not None and seen.get("event") == last:
+            last = workflow.last_event_id(conn, case["id"])
+            if live and seen is not None and seen.get("event") == last:   # the feed moved for other cases
                 return (no_update,) * EMPTY
+            events = workflow.history(conn, case["id"], who)
             may_act = who.may("cases.act")
             actions = workflow.allowed_actions(conn, case["id"]) if may_act else []
             outline = case_outline(conn, case["id"])
