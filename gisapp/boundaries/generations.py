@@ -15,6 +15,11 @@ def active_generation(conn: Connection) -> int | None:
     return conn.scalar(sa.text("SELECT gisapp_active_generation()"))
 
 
+def active_is_synthetic(conn: Connection) -> bool:
+    """Whether the active generation was made by `gisapp demo generate` (pages then say so)."""
+    return bool(conn.scalar(sa.text("SELECT synthetic FROM generation WHERE state = 'active'")))
+
+
 def state(conn: Connection, number: int) -> str | None:
     """draft, active or retired; None when there is no such generation."""
     return conn.scalar(sa.text("SELECT state FROM generation WHERE id = :n"), {"n": number})

@@ -1,7 +1,7 @@
-"""CSV import and export of reports: COPY into a staging table, then set-based INSERTs.
+"""CSV import and export of reports: rows checked here, then COPYed into the intake table.
 
-The INSERT … SELECT fires the same assignment trigger as any other writer, so a bulk row
-and an API report with the same point always land in the same area.
+The database applies every intake rule to each COPY at once (the bulk path, core/sql/45_intake_batch.sql),
+held to the same answers as one report at a time by tests/cases/test_bulk.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from gisapp.core.validation import check_lonlat
 from .intake import MAX_DESCRIPTION, known_categories
 from .read import EXPORT_COLUMNS, iter_export_rows
 
-CHUNK = 5000
+CHUNK = 50_000   # rows per COPY: one intake batch, one NOTIFY, one step of the progress bar
 STAGING_COLUMNS = ["row_no", "client_ref", "category", "description", "source", "input_lon",
                    "input_lat", "input_crs", "reported_at"]
 
@@ -37,6 +37,7 @@ class ImportSummary:
     assigned: int = 0
     snapped: int = 0
     unlocated: int = 0
+    duplicates: int = 0   # cases given a possible-duplicate hint
     other_category: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
 
@@ -118,40 +119,24 @@ def import_csv(conn: Connection, path: Path, *, lon_field: str, lat_field: str, 
     rows = prepare_rows(frame, lon_field, lat_field, crs, source, known_categories(conn), category_field,
                         ref_field, description_field, time_field, tz, summary)
 
-    conn.execute(sa.text("DROP TABLE IF EXISTS pg_temp.report_staging"))  # a second import in one transaction
-    conn.execute(sa.text("""
-        CREATE TEMP TABLE report_staging (
-            row_no integer, client_ref text, category text, description text, source text,
-            input_lon double precision, input_lat double precision, input_crs text,
-            reported_at timestamptz) ON COMMIT DROP"""))
-    raw = conn.connection.driver_connection  # psycopg 3, for COPY
-    with raw.cursor() as cur, cur.copy(f"COPY report_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    # COPY into the intake table: its statement trigger applies every intake rule to each COPY at once
+    # (core/sql/45_intake_batch.sql) and records what became of the rows in intake_batch.
+    now, before = conn.execute(sa.text("SELECT now(), coalesce(max(id), 0) FROM intake_batch")).one()
     conn.execute(sa.text("SELECT set_config('gisapp.actor', 'import', true), "
                          "set_config('gisapp.action', 'report', true)"))
+    raw = conn.connection.driver_connection  # psycopg 3, for COPY
     for start in range(0, len(rows), CHUNK):
-        counts = conn.execute(sa.text("""
-            WITH ins AS (
-                INSERT INTO incident (client_ref, category, description, source, input_lon, input_lat,
-                                      input_crs, reported_at)
-                SELECT client_ref, category, description, source, input_lon, input_lat, input_crs,
-                       coalesce(reported_at, now())
-                FROM report_staging
-                WHERE row_no BETWEEN :lo AND :hi
-                ORDER BY row_no
-                ON CONFLICT ((coalesce(reported_by, 0)), client_ref) DO NOTHING
-                RETURNING status, snapped_m)
-            SELECT count(*), count(*) FILTER (WHERE status = 'assigned'),
-                   count(*) FILTER (WHERE snapped_m IS NOT NULL),
-                   count(*) FILTER (WHERE status = 'unlocated')
-            FROM ins"""), {"lo": rows[start][0], "hi": rows[min(start + CHUNK, len(rows)) - 1][0]}).one()
-        summary.inserted += counts[0]
-        summary.assigned += counts[1]
-        summary.snapped += counts[2]
-        summary.unlocated += counts[3]
+        chunk = rows[start:start + CHUNK]
+        with raw.cursor() as cur, cur.copy(f"COPY incident_intake ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+            for row in chunk:
+                copy.write_row(row if row[-1] is not None else (*row[:-1], now))
         if progress:
-            progress(min(start + CHUNK, len(rows)), len(rows))
+            progress(start + len(chunk), len(rows))
+    counts = conn.execute(sa.text("""
+        SELECT coalesce(sum(inserted), 0), coalesce(sum(assigned), 0), coalesce(sum(snapped), 0),
+               coalesce(sum(unlocated), 0), coalesce(sum(duplicates), 0)
+        FROM intake_batch WHERE txid = txid_current() AND id > :before"""), {"before": before}).one()
+    summary.inserted, summary.assigned, summary.snapped, summary.unlocated, summary.duplicates = map(int, counts)
     summary.already_present = len(rows) - summary.inserted
     return summary
 

@@ -52,6 +52,8 @@ def reports_import(file: Path, lon_field, lat_field, crs, category_field, ref_fi
             fail([str(exc)], "reports import: nothing imported")
     click.echo(f"rows {s.rows}: inserted {s.inserted} (assigned {s.assigned}, of which snapped {s.snapped}; "
                f"unlocated {s.unlocated}), already present {s.already_present}, rejected {len(s.rejected)}")
+    if s.duplicates:
+        click.echo(f"  {s.duplicates} look like repeats of an open case nearby (marked as possible duplicates)")
     if s.other_category:
         click.echo(f"  {s.other_category} rows with an unknown category were filed under 'other'")
     for reason, n in s.reasons().most_common():

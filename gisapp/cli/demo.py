@@ -1,4 +1,5 @@
-"""`gisapp demo load`: the demo district, into an empty database; `gisapp demo users`: its people."""
+"""`gisapp demo load`: the demo district, into an empty database; `gisapp demo generate`: a synthetic city;
+`gisapp demo users`: the demo's people."""
 
 from __future__ import annotations
 
@@ -25,6 +26,24 @@ def demo_load(commit: bool, if_empty: bool) -> None:
                 return
             fail(["the demo loads only into an empty database"], "demo: the database already holds data")
         for line in load_demo(conn):
+            click.echo(line)
+
+
+@demo.command("generate")
+@click.option("--scale", type=click.Choice(["town", "city"]), default="town", show_default=True,
+              help="town: 200 micro-grids and 2,000 cases; city: 100,000 micro-grids, 300,000 buildings "
+                   "and 1,000,000 cases over the past year.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed makes the same city.")
+@click.option("--commit", is_flag=True, help=COMMIT_HELP)
+def demo_generate(scale: str, seed: int, commit: bool) -> None:
+    """Generate a synthetic city (marked synthetic everywhere) into an empty database."""
+    from gisapp.demo.city import generate
+    from gisapp.demo.load import holds_data
+    with transaction(commit) as conn:
+        if holds_data(conn):
+            fail(["a synthetic city is generated only into an empty database"],
+                 "demo generate: the database already holds data")
+        for line in generate(conn, scale, seed):
             click.echo(line)
 
 

@@ -39,6 +39,7 @@ class Generation(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
     activated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    synthetic: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())   # 0008
 
 
 class Area(Base):
@@ -63,6 +64,7 @@ class AreaPiece(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"))
     generation_id: Mapped[int] = mapped_column(sa.Integer)
+    level: Mapped[str] = mapped_column(area_level)   # the area's, kept by its trigger (0008)
     geom = mapped_column(_geom("POLYGON"), nullable=False)
 
 
@@ -365,5 +367,7 @@ class AuditLog(Base):
     detail: Mapped[dict] = mapped_column(JSONB, server_default="{}")
     ip: Mapped[str | None] = mapped_column(INET)
 
+
+from . import schema_intake  # noqa: E402,F401  (the bulk path's tables, on the same Base)
 
 metadata = Base.metadata

@@ -29,6 +29,8 @@ RELEASED = {
     "versions/0006_desk.py": "8db7525d1e8a751ea741e07f70df2acf9155f63a8faa0fc324bb31d0beeda14f",
     "versions/0007_calendar.py": "f4d7e3125c196b654a738f57a290d12eb9e62cb46a6c104d6ecd6d0e9f10f86f",
     "sql/0007_calendar.sql": "850c5301366566b26c924927dee9c277c33571f2366e486a6f4079cd2b7e65fd",
+    "versions/0008_intake.py": "64cf0efbd89063612daf5d22dbf6cbe1ed9cd8325b1283892cc7b8888509ff79",
+    "sql/0008_intake.sql": "145d96a5c422c7cd57c4d4fef51477d58b1fba217f7d5ae90d766d819a16a416",
     "sql/0006_desk.sql": "c5986bf48a558e5a204bf4f88227443152e1ce1431c4bb2361e11afb450e61e5",
     "sql/0001_assign.sql": "a63d57e781e4d70607eef5a2bddaace225081d18566728ce19f849e44207841d",
     "sql/0001_crs.sql": "197041a9f51d2dc14e162f542ce35c65a2b5bd36610e41f95e03a28a8198ff58",

@@ -31,17 +31,6 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT (gisapp_chain_ids(i))[array_position(enum_range(NULL::area_level), lvl)]
 $$;
 
--- A set of areas (one chain) as the incident's columns, by each area's level.
-CREATE OR REPLACE FUNCTION gisapp_chain_columns(ids bigint[],
-    OUT district_id bigint, OUT street_id bigint, OUT community_id bigint, OUT grid_id bigint,
-    OUT micro_grid_id bigint)
-LANGUAGE sql STABLE AS $$
-    SELECT max(id) FILTER (WHERE level = 'district'), max(id) FILTER (WHERE level = 'street'),
-           max(id) FILTER (WHERE level = 'community'), max(id) FILTER (WHERE level = 'grid'),
-           max(id) FILTER (WHERE level = 'micro_grid')
-    FROM area WHERE id = ANY(ids)
-$$;
-
 -- A case's chain in another generation, level by level through the area codes, top level first,
 -- NULL where a code did not survive (closed history keeps counting after a redraw).
 CREATE OR REPLACE FUNCTION gisapp_chain_in(i incident, gen integer) RETURNS bigint[]

@@ -69,8 +69,8 @@ END $$;
 CREATE OR REPLACE FUNCTION gisapp_area_sync_pieces() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM area_piece WHERE area_id = NEW.id;
-    INSERT INTO area_piece (area_id, generation_id, geom)
-    SELECT NEW.id, NEW.generation_id, d.geom
+    INSERT INTO area_piece (area_id, generation_id, level, geom)
+    SELECT NEW.id, NEW.generation_id, NEW.level, d.geom
     FROM ST_Subdivide(NEW.geom, 64) AS s(piece), ST_Dump(s.piece) AS d
     WHERE GeometryType(d.geom) = 'POLYGON';
     RETURN NULL;
@@ -86,15 +86,23 @@ BEGIN
     RETURN (SELECT max(level) FROM area WHERE generation_id = gen);
 END $$;
 
+-- Rule 1's tie-break among areas of one level: the smallest in m², then the lowest code. A lookup by key,
+-- so the set-based paths can order candidate pieces without joining area (they run without nested loops).
+CREATE OR REPLACE FUNCTION gisapp_area_rank(p_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code FROM area WHERE id = p_id
+$$;
+
 -- The deepest owner area covering a point; rule 1 above.
 -- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
 CREATE OR REPLACE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    owner area_level := gisapp_owner_level(gen);   -- once, not once per candidate piece
 BEGIN
-    RETURN (SELECT a.id
-            FROM area_piece p JOIN area a ON a.id = p.area_id
-            WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen) AND ST_Covers(p.geom, pt)
-            ORDER BY a.level DESC, a.area_m2, a.code
+    RETURN (SELECT p.area_id FROM area_piece p
+            WHERE p.generation_id = gen AND p.level >= owner AND ST_Covers(p.geom, pt)
+            ORDER BY p.level DESC, gisapp_area_rank(p.area_id)
             LIMIT 1);
 END $$;
 
@@ -102,17 +110,20 @@ END $$;
 CREATE OR REPLACE FUNCTION gisapp_nearest(pt geometry, gen integer, max_m double precision,
                                           OUT area_id bigint, OUT distance_m double precision)
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    owner area_level;
 BEGIN
     IF max_m <= 0 THEN
         RETURN;
     END IF;
-    SELECT a.id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
-    FROM area_piece p JOIN area a ON a.id = p.area_id
-    WHERE p.generation_id = gen AND a.level >= gisapp_owner_level(gen)
+    owner := gisapp_owner_level(gen);
+    SELECT p.area_id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
+    FROM area_piece p
+    WHERE p.generation_id = gen AND p.level >= owner
       -- a loose bound in degrees lets the GiST index cut the search before the exact test
       AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
-    ORDER BY d, a.level DESC, a.area_m2, a.code
+    ORDER BY d, p.level DESC, gisapp_area_rank(p.area_id)
     LIMIT 1;
 END $$;
 
@@ -123,31 +134,52 @@ CREATE OR REPLACE FUNCTION gisapp_assign(pt geometry, building bigint,
     OUT snapped_m double precision)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    leaf bigint;
+    leaf_area bigint;
 BEGIN
     generation_id := gisapp_active_generation();
     IF generation_id IS NULL THEN
         RETURN;
     END IF;
     IF building IS NOT NULL THEN  -- the QR-code flow: the building's own micro-grid wins
-        SELECT b.area_id INTO leaf FROM building b JOIN area a ON a.id = b.area_id
+        SELECT b.area_id INTO leaf_area FROM building b JOIN area a ON a.id = b.area_id
         WHERE b.id = building AND a.generation_id = gisapp_assign.generation_id;
     END IF;
-    IF leaf IS NULL AND pt IS NOT NULL THEN
-        leaf := gisapp_locate(pt, generation_id);
-        IF leaf IS NULL THEN
-            SELECT n.area_id, n.distance_m INTO leaf, snapped_m
+    IF leaf_area IS NULL AND pt IS NOT NULL THEN
+        leaf_area := gisapp_locate(pt, generation_id);
+        IF leaf_area IS NULL THEN
+            SELECT n.area_id, n.distance_m INTO leaf_area, snapped_m
             FROM gisapp_nearest(pt, generation_id, gisapp_setting('snap_metres', '0')::double precision) n;
         END IF;
     END IF;
-    SELECT c.* INTO district_id, street_id, community_id, grid_id, micro_grid_id
-    FROM gisapp_chain_columns(ARRAY(
-        WITH RECURSIVE chain AS (
-            SELECT id, parent_id FROM area WHERE id = leaf
-            UNION ALL
-            SELECT a.id, a.parent_id FROM area a JOIN chain ON a.id = chain.parent_id)
-        SELECT id FROM chain)) c;
+    SELECT c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_grid_id
+    INTO district_id, street_id, community_id, grid_id, micro_grid_id
+    FROM gisapp_chains(gisapp_assign.generation_id) c WHERE c.leaf = leaf_area;
 END $$;
+
+-- Every area of a generation with its chain as the incident columns want it, all at once: the
+-- set-based twin of gisapp_assign's chain (bulk intake, activation). A chain is at most five deep.
+CREATE OR REPLACE FUNCTION gisapp_chains(gen integer)
+RETURNS TABLE (leaf bigint, leaf_level area_level, district_id bigint, street_id bigint,
+               community_id bigint, grid_id bigint, micro_grid_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT a0.id, a0.level,
+           CASE 'district'::area_level WHEN a0.level THEN a0.id WHEN a1.level THEN a1.id WHEN a2.level THEN a2.id
+                WHEN a3.level THEN a3.id WHEN a4.level THEN a4.id END,
+           CASE 'street'::area_level WHEN a0.level THEN a0.id WHEN a1.level THEN a1.id WHEN a2.level THEN a2.id
+                WHEN a3.level THEN a3.id WHEN a4.level THEN a4.id END,
+           CASE 'community'::area_level WHEN a0.level THEN a0.id WHEN a1.level THEN a1.id WHEN a2.level THEN a2.id
+                WHEN a3.level THEN a3.id WHEN a4.level THEN a4.id END,
+           CASE 'grid'::area_level WHEN a0.level THEN a0.id WHEN a1.level THEN a1.id WHEN a2.level THEN a2.id
+                WHEN a3.level THEN a3.id WHEN a4.level THEN a4.id END,
+           CASE 'micro_grid'::area_level WHEN a0.level THEN a0.id WHEN a1.level THEN a1.id WHEN a2.level THEN a2.id
+                WHEN a3.level THEN a3.id WHEN a4.level THEN a4.id END
+    FROM area a0
+    LEFT JOIN area a1 ON a1.id = a0.parent_id
+    LEFT JOIN area a2 ON a2.id = a1.parent_id
+    LEFT JOIN area a3 ON a3.id = a2.parent_id
+    LEFT JOIN area a4 ON a4.id = a3.parent_id
+    WHERE a0.generation_id = gen
+$$;
 
 -- Buildings and checkpoints belong to the deepest area containing them.
 CREATE OR REPLACE FUNCTION gisapp_place_feature() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -165,37 +197,19 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     FROM case_status s WHERE s.code = status
 $$;
 
--- Switch the active generation in one transaction and move everything that points into areas.
--- Closed and cancelled cases keep the areas they were handled in.
+-- Switch the active generation in one transaction; its trigger (35_rehome.sql) moves everything that
+-- points into areas. Returns how many open cases were re-homed.
 CREATE OR REPLACE FUNCTION gisapp_activate_generation(gen integer) RETURNS integer
 LANGUAGE plpgsql AS $$
-DECLARE
-    moved integer;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM generation WHERE id = gen) THEN
         RAISE EXCEPTION 'no generation %', gen USING ERRCODE = 'no_data_found';
     END IF;
+    PERFORM set_config('gisapp.rehomed', '0', true);
     UPDATE generation SET state = 'retired', retired_at = now() WHERE state = 'active' AND id <> gen;
     UPDATE generation SET state = 'active', activated_at = now(), retired_at = NULL
     WHERE id = gen AND state <> 'active';
-    UPDATE building SET area_id = gisapp_locate(ST_PointOnSurface(geom), gen);
-    UPDATE checkpoint SET area_id = gisapp_locate(geom, gen);
-    PERFORM set_config('gisapp.action', 'reassign', true);
-    WITH fresh AS (
-        SELECT i.id, a.*
-        FROM incident i JOIN case_status s ON s.code = i.status AND s.open,
-             LATERAL gisapp_assign(i.geom, i.building_id) a
-    )
-    UPDATE incident i
-    SET generation_id = f.generation_id, district_id = f.district_id, street_id = f.street_id,
-        community_id = f.community_id, grid_id = f.grid_id, micro_grid_id = f.micro_grid_id,
-        snapped_m = f.snapped_m,
-        status = gisapp_located_status(i.status, gisapp_leaf_id(f.district_id, f.street_id, f.community_id,
-                                                                f.grid_id, f.micro_grid_id))
-    FROM fresh f WHERE i.id = f.id;
-    GET DIAGNOSTICS moved = ROW_COUNT;
-    PERFORM set_config('gisapp.action', '', true);
-    RETURN moved;
+    RETURN current_setting('gisapp.rehomed')::integer;
 END $$;
 
 -- An area's name as people tell it apart: every community has a 第2网格, so a grid or micro-grid is

@@ -23,11 +23,34 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- start + hours of working time (work_start–work_end on working days, in the local timezone), by
--- lookup: the start's place on the line of working time, plus the hours, is the n-th working day
--- and a time in it. Outside the calendar's days (or for 0 hours) it walks day by day instead.
-CREATE OR REPLACE FUNCTION gisapp_add_work_hours(start timestamptz, hours double precision) RETURNS timestamptz
-LANGUAGE plpgsql STABLE AS $$
+-- The line of working time, shared by one case (gisapp_add_work_hours) and a batch (gisapp_intake_batch):
+-- `target` seconds along it fall on the working day at position gisapp_work_position(target, len) ...
+CREATE OR REPLACE FUNCTION gisapp_work_position(target double precision, len double precision) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ceil(target / len)::integer - 1   -- a deadline at the end of a day stays on that day
+$$;
+
+-- ... at this time of that day.
+CREATE OR REPLACE FUNCTION gisapp_work_instant(found date, target double precision, t0 double precision,
+                                               len double precision, tz text) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (found + make_interval(secs => t0 + target - gisapp_work_position(target, len) * len)) AT TIME ZONE tz
+$$;
+
+-- Where a start lies on that line: working days before its day, plus the working time gone on it.
+CREATE OR REPLACE FUNCTION gisapp_work_start(workdays_before integer, workday boolean, local timestamp,
+                                             t0 double precision, len double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT workdays_before * len
+           + CASE WHEN workday THEN least(greatest(extract(epoch FROM local::time) - t0, 0), len) ELSE 0 END
+$$;
+
+-- start + each of several hours of working time (work_start–work_end on working days, in the local
+-- timezone), by lookup: the start's place on the line of working time, plus the hours, is the n-th
+-- working day and a time in it. Outside the calendar's days (or for 0 hours) it walks day by day.
+-- Several at once, so a case's three deadlines read the settings and the start's day once.
+CREATE OR REPLACE FUNCTION gisapp_add_work_hours_each(start timestamptz, hours double precision[])
+RETURNS timestamptz[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
     tz text := gisapp_timezone();
     t0 double precision := extract(epoch FROM gisapp_setting('work_start', '09:00')::time);
@@ -35,22 +58,31 @@ DECLARE
     local timestamp := start AT TIME ZONE tz;
     d calendar_day%ROWTYPE;
     target double precision;
-    n integer;
     found_day date;
+    out timestamptz[] := array_fill(NULL::timestamptz, ARRAY[cardinality(hours)]);
 BEGIN
+    IF start IS NULL THEN
+        RETURN out;
+    END IF;
     SELECT * INTO d FROM calendar_day WHERE day = local::date;
-    IF NOT FOUND OR d.workdays_before IS NULL OR len <= 0 OR hours IS NULL OR hours <= 0 THEN
-        RETURN gisapp_add_work_hours_walk(start, hours);
-    END IF;
-    target := d.workdays_before * len + hours * 3600
-              + CASE WHEN d.workday THEN least(greatest(extract(epoch FROM local::time) - t0, 0), len) ELSE 0 END;
-    n := ceil(target / len)::integer - 1;   -- a deadline at the end of a day stays on that day
-    SELECT day INTO found_day FROM calendar_day WHERE workday AND workdays_before = n;
-    IF found_day IS NULL THEN
-        RETURN gisapp_add_work_hours_walk(start, hours);
-    END IF;
-    RETURN (found_day + make_interval(secs => t0 + target - n * len)) AT TIME ZONE tz;
+    FOR i IN 1..cardinality(hours) LOOP
+        CONTINUE WHEN hours[i] IS NULL;
+        found_day := NULL;
+        IF d.workdays_before IS NOT NULL AND len > 0 AND hours[i] > 0 THEN
+            target := gisapp_work_start(d.workdays_before, d.workday, local, t0, len) + hours[i] * 3600;
+            SELECT day INTO found_day FROM calendar_day
+            WHERE workday AND workdays_before = gisapp_work_position(target, len);
+        END IF;
+        out[i] := CASE WHEN found_day IS NULL THEN gisapp_add_work_hours_walk(start, hours[i])
+                       ELSE gisapp_work_instant(found_day, target, t0, len, tz) END;
+    END LOOP;
+    RETURN out;
 END $$;
+
+CREATE OR REPLACE FUNCTION gisapp_add_work_hours(start timestamptz, hours double precision) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT (gisapp_add_work_hours_each(start, ARRAY[hours]))[1]
+$$;
 
 -- The same, one day at a time: for times outside calendar_day (Monday–Friday there).
 CREATE OR REPLACE FUNCTION gisapp_add_work_hours_walk(start timestamptz, hours double precision) RETURNS timestamptz
@@ -81,25 +113,28 @@ BEGIN
     RAISE EXCEPTION 'no working time within ten years of %', start;
 END $$;
 
--- The deadline for one stage ('accept', 'handle', 'close') of a case. Most specific sla_rule wins.
-CREATE OR REPLACE FUNCTION gisapp_due(stage text, cat text, lvl area_level, start timestamptz,
-                                      calendar_hours boolean)
-RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+-- A case's deadlines ('accept', 'handle', 'close'), all three from one read of its sla_rule; the most
+-- specific rule wins. Urgent cases count calendar hours, the others working hours.
+CREATE OR REPLACE FUNCTION gisapp_dues(cat text, lvl area_level, start timestamptz, calendar_hours boolean,
+    OUT accept_due timestamptz, OUT handle_due timestamptz, OUT close_due timestamptz)
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
     r sla_rule%ROWTYPE;
-    h double precision;
+    due timestamptz[];
 BEGIN
     SELECT * INTO r FROM sla_rule
     WHERE (category = cat OR category IS NULL) AND (level = lvl OR level IS NULL)
     ORDER BY category IS NULL, level IS NULL LIMIT 1;
-    h := CASE stage WHEN 'accept' THEN r.accept_hours WHEN 'handle' THEN r.handle_hours ELSE r.close_hours END;
-    IF h IS NULL OR start IS NULL THEN
-        RETURN NULL;
-    END IF;
     IF calendar_hours THEN
-        RETURN start + make_interval(secs => h * 3600);
+        accept_due := start + make_interval(secs => r.accept_hours * 3600);
+        handle_due := start + make_interval(secs => r.handle_hours * 3600);
+        close_due := start + make_interval(secs => r.close_hours * 3600);
+        RETURN;
     END IF;
-    RETURN gisapp_add_work_hours(start, h);
+    due := gisapp_add_work_hours_each(start, ARRAY[r.accept_hours, r.handle_hours, r.close_hours]);
+    accept_due := due[1];
+    handle_due := due[2];
+    close_due := due[3];
 END $$;
 
 -- The level a case is owned at before any escalation: its leaf, or the category's auto level above it.
@@ -143,8 +178,8 @@ CREATE OR REPLACE FUNCTION gisapp_incident_plan() RETURNS trigger LANGUAGE plpgs
 DECLARE
     by_calendar boolean;
     base area_level;
-    since timestamptz;
     st case_status%ROWTYPE;
+    due record;
 BEGIN
     IF TG_OP = 'INSERT' OR NEW.grid_id IS DISTINCT FROM OLD.grid_id OR NEW.micro_grid_id IS DISTINCT FROM OLD.micro_grid_id
        OR NEW.community_id IS DISTINCT FROM OLD.community_id OR NEW.street_id IS DISTINCT FROM OLD.street_id THEN
@@ -157,26 +192,27 @@ BEGIN
     by_calendar := NEW.urgent OR (SELECT urgent FROM category WHERE code = NEW.category);
     IF TG_OP = 'UPDATE' AND NEW.status = 'reopened' AND OLD.status <> 'reopened' THEN
         -- A reopened case gets fresh time to handle and close, counted from now.
-        NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, now(), by_calendar);
-        NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, now(), by_calendar);
+        due := gisapp_dues(NEW.category, NEW.owner_level, now(), by_calendar);
+        NEW.handle_due := due.handle_due;
+        NEW.close_due := due.close_due;
     ELSIF TG_OP = 'INSERT' THEN
-        since := NEW.reported_at;
-        NEW.accept_due := gisapp_due('accept', NEW.category, NEW.owner_level, since, by_calendar);
-        NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, since, by_calendar);
-        NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, since, by_calendar);
+        due := gisapp_dues(NEW.category, NEW.owner_level, NEW.reported_at, by_calendar);
+        NEW.accept_due := due.accept_due;
+        NEW.handle_due := due.handle_due;
+        NEW.close_due := due.close_due;
     ELSIF NEW.owner_level IS DISTINCT FROM OLD.owner_level THEN
         -- A new owner level brings its own deadlines, but only for stages not yet passed; a reopened
         -- case keeps the handling time its reopening gave it.
-        since := NEW.reported_at;
+        due := gisapp_dues(NEW.category, NEW.owner_level, NEW.reported_at, by_calendar);
         SELECT * INTO st FROM case_status WHERE code = NEW.status;
         IF st.intake THEN
-            NEW.accept_due := gisapp_due('accept', NEW.category, NEW.owner_level, since, by_calendar);
+            NEW.accept_due := due.accept_due;
         END IF;
         IF st.intake OR (st.stage = 'handle' AND NEW.status <> 'reopened') THEN
-            NEW.handle_due := gisapp_due('handle', NEW.category, NEW.owner_level, since, by_calendar);
+            NEW.handle_due := due.handle_due;
         END IF;
         IF st.open THEN
-            NEW.close_due := gisapp_due('close', NEW.category, NEW.owner_level, since, by_calendar);
+            NEW.close_due := due.close_due;
         END IF;
     END IF;
     IF TG_OP = 'INSERT' AND NEW.geom IS NOT NULL THEN

@@ -1,12 +1,17 @@
 -- Every trigger, in one place. PostgreSQL fires the triggers of one table, timing and event in
 -- the order of their names, so each name carries its place: <table>_<NN>_<what>.
 --
--- incident, BEFORE INSERT/UPDATE:  10 assign (INSERT) · 11 assign (UPDATE of the point or building)
---                                  · 20 plan (owner level, deadlines, duplicate hint)
---                                  · 30 status guard · 90 touch (version, updated_at: last)
--- incident, AFTER:                 50 log (the event)
--- incident_event:                  BEFORE 10 stamp (user, gisapp.at) · 10 append-only · AFTER 50 notify
--- generation:                      BEFORE 10 no back to draft · AFTER 50 notify · deferred 90 exactly one active
+-- incident, BEFORE INSERT/UPDATE:  10 assign (INSERT)* · 11 assign (UPDATE of the point or building)
+--                                  · 20 plan (owner level, deadlines, duplicate hint)*
+--                                  · 30 status guard · 90 touch (version, updated_at: last)*
+-- incident, AFTER:                 50 log (the event)*
+-- incident_intake (statement):     AFTER 50 batch: the bulk path, every rule set-based (45_intake_batch.sql);
+--                                  the row triggers of incident and incident_event marked (*) stand aside
+--                                  for the rows it writes (gisapp.intake, at trigger depth > 0 only)
+-- case_history_intake (statement): AFTER 50 batch: later steps of cases, set-based (46_history_batch.sql)
+-- incident_event:                  BEFORE 10 stamp (user, gisapp.at)* · 10 append-only · AFTER 50 notify*
+-- generation:                      BEFORE 10 no back to draft · AFTER 50 notify · 60 re-home (35_rehome.sql)
+--                                  · deferred 90 exactly one active
 -- area:                            BEFORE 10 check parent · AFTER 50 sync pieces
 -- building, checkpoint:            BEFORE 10 place in their area
 -- attachment:                      BEFORE 10 append-only
@@ -19,13 +24,16 @@ CREATE TRIGGER generation_10_no_back_to_draft BEFORE UPDATE OF state ON generati
 CREATE TRIGGER generation_50_notify AFTER UPDATE OF state ON generation
     FOR EACH ROW WHEN (NEW.state = 'active' AND OLD.state IS DISTINCT FROM 'active')
     EXECUTE FUNCTION gisapp_generation_notify();
+CREATE TRIGGER generation_60_rehome AFTER UPDATE OF state ON generation
+    FOR EACH ROW WHEN (NEW.state = 'active' AND OLD.state IS DISTINCT FROM 'active')
+    EXECUTE FUNCTION gisapp_generation_rehome();
 CREATE CONSTRAINT TRIGGER generation_90_exactly_one_active
     AFTER INSERT OR UPDATE OR DELETE ON generation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gisapp_generation_guard();
 
 CREATE TRIGGER area_10_check_parent BEFORE INSERT OR UPDATE OF parent_id, level, generation_id ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_check_parent();
-CREATE TRIGGER area_50_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id ON area
+CREATE TRIGGER area_50_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id, level ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
 
 CREATE TRIGGER building_10_place BEFORE INSERT OR UPDATE OF geom ON building
@@ -34,7 +42,7 @@ CREATE TRIGGER checkpoint_10_place BEFORE INSERT OR UPDATE OF geom ON checkpoint
     FOR EACH ROW EXECUTE FUNCTION gisapp_place_feature();
 
 CREATE TRIGGER incident_10_assign_insert BEFORE INSERT ON incident
-    FOR EACH ROW EXECUTE FUNCTION gisapp_incident_assign();
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION gisapp_incident_assign();
 -- Points compared as their bytes: a WHEN clause is re-created by pg_restore with an empty search_path,
 -- where geometry's own = operator cannot be found (README, Backups; tests/core/test_backup.py).
 CREATE TRIGGER incident_11_assign_update BEFORE UPDATE OF geom, building_id ON incident
@@ -42,22 +50,29 @@ CREATE TRIGGER incident_11_assign_update BEFORE UPDATE OF geom, building_id ON i
                        OR OLD.building_id IS DISTINCT FROM NEW.building_id)
     EXECUTE FUNCTION gisapp_incident_assign();
 CREATE TRIGGER incident_20_plan BEFORE INSERT OR UPDATE ON incident
-    FOR EACH ROW EXECUTE FUNCTION gisapp_incident_plan();
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION gisapp_incident_plan();
 CREATE TRIGGER incident_30_status_guard BEFORE UPDATE OF status ON incident
-    FOR EACH ROW EXECUTE FUNCTION gisapp_status_guard();
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION gisapp_status_guard();
 CREATE TRIGGER incident_90_touch BEFORE UPDATE ON incident
-    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION gisapp_incident_touch();
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.* AND (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on'))
+    EXECUTE FUNCTION gisapp_incident_touch();
 CREATE TRIGGER incident_50_log AFTER INSERT OR UPDATE ON incident
-    FOR EACH ROW EXECUTE FUNCTION gisapp_incident_log();
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION gisapp_incident_log();
+
+CREATE TRIGGER incident_intake_50_batch AFTER INSERT ON incident_intake
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gisapp_intake_batch();
+
+CREATE TRIGGER case_history_intake_50_batch AFTER INSERT ON case_history_intake
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gisapp_history_batch();
 
 CREATE TRIGGER incident_event_10_stamp BEFORE INSERT ON incident_event
-    FOR EACH ROW EXECUTE FUNCTION gisapp_event_stamp();
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION gisapp_event_stamp();
 CREATE TRIGGER incident_event_10_append_only BEFORE UPDATE OR DELETE ON incident_event
     FOR EACH ROW EXECUTE FUNCTION gisapp_append_only();
 CREATE TRIGGER incident_event_10_no_truncate BEFORE TRUNCATE ON incident_event
     FOR EACH STATEMENT EXECUTE FUNCTION gisapp_append_only();
 CREATE TRIGGER incident_event_50_notify AFTER INSERT ON incident_event
-    FOR EACH ROW EXECUTE FUNCTION gisapp_event_notify();
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0 OR current_setting('gisapp.intake', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION gisapp_event_notify();
 
 CREATE TRIGGER attachment_10_append_only BEFORE UPDATE OR DELETE ON attachment
     FOR EACH ROW EXECUTE FUNCTION gisapp_append_only();

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 from flask_babel import gettext as _
 
+from gisapp.boundaries.generations import active_is_synthetic
 from gisapp.core.db import begin
 from gisapp.core.settings import get_settings
 from gisapp.core.workdays import unofficial_soon
@@ -96,13 +97,17 @@ def layout(**_query):
     zh = in_chinese()
     with begin() as conn:
         view = search.generation_view(conn)
+        synthetic = active_is_synthetic(conn)
         live = live_components(conn)
         tiles, figure, ranks, cps, alerts = panels(conn, zh)
         streets = board.street_views(conn)
         unofficial = unofficial_soon(conn)
     rotate = settings.screen_rotate_seconds
     return html.Div([
-        html.Header([html.H1(_("Grid governance command centre")), html.Span(id="screen-focus"),
+        html.Header([html.H1([_("Grid governance command centre"),
+                              html.Span(_("synthetic data"), className="screen-synthetic", id="screen-synthetic")
+                              if synthetic else None]),
+                     html.Span(id="screen-focus"),
                      html.Span(_("Holiday notice for %(day)s not loaded", day=unofficial.isoformat()),
                                className="screen-calendar-warning", id="calendar-warning") if unofficial else None,
                      html.Span(id="screen-clock", className="clock"), live_badge()], className="screen-head"),

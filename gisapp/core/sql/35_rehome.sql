@@ -1,0 +1,143 @@
+-- Activation (issue 12 §4): when a generation becomes active, by any writer, everything that points
+-- into areas moves to it at once, set-based, in the activating transaction: buildings, checkpoints,
+-- and open cases, each re-homed case with one 'reassign' event that says what changed and what it was.
+-- Closed and cancelled cases keep the areas they were handled in, so past KPIs stay true.
+-- The rule for a point is 30_boundaries.sql's; the owner level and deadlines follow gisapp_incident_plan
+-- (an escalation is kept where the new chain has an area at that level; deadlines move only with a
+-- new owner level, for the stages not yet passed). The row triggers stand aside (gisapp.intake).
+
+-- Hash joins only, but for the spatial probes (LATERAL, one index probe per row), as in 45_intake_batch.sql.
+CREATE OR REPLACE FUNCTION gisapp_generation_rehome() RETURNS trigger LANGUAGE plpgsql
+SET jit = off SET enable_mergejoin = off SET enable_nestloop = off AS $$
+DECLARE
+    gen integer := NEW.id;
+    v_owner area_level := gisapp_owner_level(NEW.id);
+    v_snap double precision := gisapp_setting('snap_metres', '0')::double precision;
+    v_actor text := coalesce(nullif(current_setting('gisapp.actor', true), ''), 'db:' || current_user);
+    v_note text := coalesce(current_setting('gisapp.note', true), '');
+    v_at timestamptz := coalesce(nullif(current_setting('gisapp.at', true), '')::timestamptz, clock_timestamp());
+    v_user bigint := nullif(current_setting('gisapp.user_id', true), '')::bigint;
+    v_located text := gisapp_located_status('reported', 0);
+    v_unlocated text := gisapp_located_status('reported', NULL);
+    n_moved integer;
+BEGIN
+    UPDATE building b SET area_id = l.leaf
+    FROM (SELECT x.id, cov.leaf FROM building x
+          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
+                             WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, x.point)
+                             ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true) l
+    WHERE b.id = l.id AND b.area_id IS DISTINCT FROM l.leaf;
+    UPDATE checkpoint c SET area_id = l.leaf
+    FROM (SELECT x.id, cov.leaf FROM checkpoint x
+          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
+                             WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, x.geom)
+                             ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true) l
+    WHERE c.id = l.id AND c.area_id IS DISTINCT FROM l.leaf;
+
+    PERFORM set_config('gisapp.intake', 'on', true);
+    WITH open_case AS MATERIALIZED (
+        SELECT i.*, s.intake, s.open, s.stage
+        FROM incident i JOIN case_status s ON s.code = i.status AND s.open
+    ),
+    by_building AS (        -- the QR flow: the building's own micro-grid wins (just re-homed above)
+        SELECT o.id, b.area_id AS leaf
+        FROM open_case o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
+    ),
+    covered AS MATERIALIZED (
+        SELECT o.id, o.geom, coalesce(bb.leaf, cov.leaf) AS hit_leaf
+        FROM open_case o
+        LEFT JOIN by_building bb ON bb.id = o.id
+        LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
+                           WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, o.geom)
+                             AND bb.leaf IS NULL
+                           ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true
+    ),
+    snapped AS (
+        SELECT c.id, x.area_id AS leaf, x.distance_m
+        FROM (SELECT * FROM covered WHERE hit_leaf IS NULL AND geom IS NOT NULL) c,
+             LATERAL gisapp_nearest(c.geom, gen, v_snap) x
+    ),
+    fresh AS (
+        SELECT o.*, coalesce(c.hit_leaf, sn.leaf) AS leaf, sn.distance_m AS new_snapped_m
+        FROM open_case o
+        JOIN covered c ON c.id = o.id
+        LEFT JOIN snapped sn ON sn.id = o.id
+    ),
+    chained AS (
+        SELECT f.*, ch.district_id AS new_district, ch.street_id AS new_street, ch.community_id AS new_community,
+               ch.grid_id AS new_grid, ch.micro_grid_id AS new_micro_grid, ch.leaf_level,
+               cat.auto_level, f.urgent OR cat.urgent AS by_calendar
+        FROM fresh f
+        LEFT JOIN category cat ON cat.code = f.category
+        LEFT JOIN gisapp_chains(gen) ch ON ch.leaf = f.leaf
+    ),
+    based AS (              -- gisapp_base_level on the new chain
+        SELECT c.*,
+               CASE WHEN c.auto_level IS NOT NULL AND c.auto_level < c.leaf_level
+                         AND (ARRAY[c.new_district, c.new_street, c.new_community, c.new_grid, c.new_micro_grid])
+                             [array_position(enum_range(NULL::area_level), c.auto_level)] IS NOT NULL
+                    THEN c.auto_level ELSE c.leaf_level END AS base
+        FROM chained c
+    ),
+    planned AS (            -- an escalation is kept where the new chain has an area at that level
+        SELECT b.*,
+               CASE WHEN b.owner_level < b.base
+                         AND (ARRAY[b.new_district, b.new_street, b.new_community, b.new_grid, b.new_micro_grid])
+                             [array_position(enum_range(NULL::area_level), b.owner_level)] IS NOT NULL
+                    THEN b.owner_level ELSE b.base END AS new_owner_level,
+               CASE WHEN b.intake THEN CASE WHEN b.leaf IS NULL THEN v_unlocated ELSE v_located END
+                    ELSE b.status END AS new_status
+        FROM based b
+    ),
+    dated AS (              -- new deadlines only with a new owner level, for the stages not yet passed
+        SELECT p.*,
+               CASE WHEN d.accept_due IS NOT NULL AND p.intake THEN d.accept_due ELSE p.accept_due END AS new_accept_due,
+               CASE WHEN d.accept_due IS NOT NULL AND (p.intake OR (p.stage = 'handle' AND p.status <> 'reopened'))
+                    THEN d.handle_due ELSE p.handle_due END AS new_handle_due,
+               CASE WHEN d.accept_due IS NOT NULL THEN d.close_due ELSE p.close_due END AS new_close_due
+        FROM planned p
+        LEFT JOIN LATERAL (SELECT x.* FROM gisapp_dues(p.category, p.new_owner_level, p.reported_at, p.by_calendar) x
+                           WHERE p.new_owner_level IS DISTINCT FROM p.owner_level) d ON true
+    ),
+    moved AS (
+        UPDATE incident i
+        SET generation_id = gen, district_id = d.new_district, street_id = d.new_street,
+            community_id = d.new_community, grid_id = d.new_grid, micro_grid_id = d.new_micro_grid,
+            snapped_m = d.new_snapped_m, owner_level = d.new_owner_level, status = d.new_status,
+            accept_due = d.new_accept_due, handle_due = d.new_handle_due, close_due = d.new_close_due,
+            version = i.version + 1, updated_at = now()
+        FROM dated d WHERE i.id = d.id
+        RETURNING i.id
+    ),
+    logged AS (
+        INSERT INTO incident_event (incident_id, at, actor, action, from_status, to_status, note, data, user_id)
+        SELECT d.id, v_at, v_actor, 'reassign', d.status, d.new_status, v_note,
+               coalesce((SELECT jsonb_object_agg(k, v) FROM (VALUES
+                   ('generation_id', to_jsonb(gen), to_jsonb(d.generation_id)),
+                   ('district_id', to_jsonb(d.new_district), to_jsonb(d.district_id)),
+                   ('street_id', to_jsonb(d.new_street), to_jsonb(d.street_id)),
+                   ('community_id', to_jsonb(d.new_community), to_jsonb(d.community_id)),
+                   ('grid_id', to_jsonb(d.new_grid), to_jsonb(d.grid_id)),
+                   ('micro_grid_id', to_jsonb(d.new_micro_grid), to_jsonb(d.micro_grid_id)),
+                   ('snapped_m', to_jsonb(d.new_snapped_m), to_jsonb(d.snapped_m)),
+                   ('owner_level', to_jsonb(d.new_owner_level), to_jsonb(d.owner_level)),
+                   ('status', to_jsonb(d.new_status), to_jsonb(d.status)),
+                   ('accept_due', to_jsonb(d.new_accept_due), to_jsonb(d.accept_due)),
+                   ('handle_due', to_jsonb(d.new_handle_due), to_jsonb(d.handle_due)),
+                   ('close_due', to_jsonb(d.new_close_due), to_jsonb(d.close_due))) c(k, v, was)
+                   WHERE v IS DISTINCT FROM was), '{}')
+               || jsonb_build_object('was', jsonb_build_object(
+                   'generation_id', d.generation_id, 'micro_grid_id', d.micro_grid_id, 'grid_id', d.grid_id,
+                   'community_id', d.community_id, 'street_id', d.street_id, 'owner_level', d.owner_level)),
+               v_user
+        FROM dated d JOIN moved m ON m.id = d.id
+        ORDER BY d.id
+    )
+    SELECT count(*) INTO n_moved FROM moved;
+    PERFORM set_config('gisapp.intake', '', true);
+    PERFORM set_config('gisapp.rehomed', n_moved::text, true);
+    IF n_moved > 0 THEN
+        PERFORM pg_notify('gisapp_incident', json_build_object('rehomed', n_moved, 'generation', gen)::text);
+    END IF;
+    RETURN NULL;
+END $$;

@@ -1,0 +1,70 @@
+"""Activation re-homes everything that points into areas, set-based (core/sql/35_rehome.sql)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from gisapp.boundaries.generations import activate
+
+
+def _redraw(conn, shift: float = 0.0) -> int:
+    """The active generation again under new ids (moved east by `shift` degrees), as a draft."""
+    gen = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    new = gen + 50
+    conn.execute(sa.text("INSERT INTO generation (id) VALUES (:n)"), {"n": new})
+    conn.execute(sa.text("""
+        INSERT INTO area (generation_id, level, code, name, population, responsible_name, geom)
+        SELECT :n, level, code, name, population, responsible_name, ST_Translate(geom, :dx, 0)
+        FROM area WHERE generation_id = :g ORDER BY level"""), {"n": new, "g": gen, "dx": shift})
+    conn.execute(sa.text("""
+        UPDATE area c SET parent_id = np.id FROM area o JOIN area op ON op.id = o.parent_id
+        JOIN area np ON np.code = op.code AND np.generation_id = :n
+        WHERE c.generation_id = :n AND o.generation_id = :g AND o.code = c.code"""), {"n": new, "g": gen})
+    return new
+
+
+def _cases(conn) -> dict[int, tuple]:
+    return {r[0]: tuple(r[1:]) for r in conn.execute(sa.text(
+        "SELECT id, status, version, generation_id, micro_grid_id, grid_id, owner_level FROM incident"))}
+
+
+def test_activation_moves_open_cases_buildings_and_checkpoints_with_one_event_each(conn):
+    before = _cases(conn)
+    open_ids = set(conn.scalars(sa.text(
+        "SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status AND s.open")))
+    new = _redraw(conn, shift=0.0005)      # about 50 m east: some cases change micro-grid
+    moved = activate(conn, new)
+    after = _cases(conn)
+    assert moved == len(open_ids) > 0
+    for case, row in after.items():
+        if case in open_ids:
+            assert row[2] == new and row[1] == before[case][1] + 1
+        else:
+            assert row == before[case], "closed and cancelled cases keep the areas they were handled in"
+    # The leaf each open case got is what the rule for one point gives now that the draft is active.
+    wrong = conn.execute(sa.text("""
+        SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status AND s.open,
+               LATERAL gisapp_assign(i.geom, i.building_id) a
+        WHERE (a.micro_grid_id, a.grid_id, a.community_id, a.street_id, a.district_id, a.snapped_m)
+              IS DISTINCT FROM (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id, i.snapped_m)
+        """)).all()
+    assert wrong == []
+    events = conn.execute(sa.text("""SELECT incident_id, count(*), min(data->'was'->>'generation_id')
+        FROM incident_event WHERE action = 'reassign' GROUP BY 1""")).all()
+    assert {e[0] for e in events} == open_ids and {e[1] for e in events} == {1}
+    assert {int(e[2]) for e in events} == {new - 50}
+    stale = conn.scalar(sa.text("""
+        SELECT count(*) FROM (SELECT area_id FROM building UNION ALL SELECT area_id FROM checkpoint) f
+        LEFT JOIN area a ON a.id = f.area_id WHERE a.generation_id IS DISTINCT FROM :n"""), {"n": new})
+    assert stale == conn.scalar(sa.text("""
+        SELECT count(*) FROM building b WHERE gisapp_locate(b.point, :n) IS NULL""") , {"n": new}) \
+        + conn.scalar(sa.text("SELECT count(*) FROM checkpoint c WHERE gisapp_locate(c.geom, :n) IS NULL"),
+                      {"n": new})
+
+
+def test_any_writer_that_activates_a_generation_re_homes(conn):
+    new = _redraw(conn)
+    conn.execute(sa.text("UPDATE generation SET state = 'retired' WHERE state = 'active'"))
+    conn.execute(sa.text("UPDATE generation SET state = 'active' WHERE id = :n"), {"n": new})
+    assert conn.scalar(sa.text("""SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status
+        AND s.open WHERE i.generation_id <> :n"""), {"n": new}) == 0
