@@ -19,10 +19,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT gisapp_leaf_id(i.district_id, i.street_id, i.community_id, i.grid_id, i.micro_grid_id)
 $$;
 
+-- One expression (no FROM), so the planner inlines it: it runs on every report.
 CREATE OR REPLACE FUNCTION gisapp_leaf_level(i incident) RETURNS area_level
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT (enum_range(NULL::area_level))[max(n)]
-    FROM unnest(gisapp_chain_ids(i)) WITH ORDINALITY u(id, n) WHERE id IS NOT NULL
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN i.micro_grid_id IS NOT NULL THEN 'micro_grid'::area_level
+                WHEN i.grid_id IS NOT NULL THEN 'grid'::area_level
+                WHEN i.community_id IS NOT NULL THEN 'community'::area_level
+                WHEN i.street_id IS NOT NULL THEN 'street'::area_level
+                WHEN i.district_id IS NOT NULL THEN 'district'::area_level END
 $$;
 
 -- The case's area at one level, or NULL.

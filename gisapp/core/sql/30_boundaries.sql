@@ -86,8 +86,9 @@ BEGIN
     RETURN (SELECT max(level) FROM area WHERE generation_id = gen);
 END $$;
 
--- Rule 1's tie-break among areas of one level: the smallest in m², then the lowest code. A lookup by key,
--- so the set-based paths can order candidate pieces without joining area (they run without nested loops).
+-- Rule 1's tie-break among areas of one level, the smallest in m² then the lowest code, as one sortable
+-- key: the set-based paths order candidate pieces by it without joining area (they run without nested
+-- loops, 45_intake_batch.sql); one lookup (gisapp_locate) joins instead.
 CREATE OR REPLACE FUNCTION gisapp_area_rank(p_id bigint) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code FROM area WHERE id = p_id
@@ -98,12 +99,20 @@ $$;
 CREATE OR REPLACE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
-    owner area_level := gisapp_owner_level(gen);   -- once, not once per candidate piece
+    hit bigint;
+    lvl area_level;
 BEGIN
-    RETURN (SELECT p.area_id FROM area_piece p
-            WHERE p.generation_id = gen AND p.level >= owner AND ST_Covers(p.geom, pt)
-            ORDER BY p.level DESC, gisapp_area_rank(p.area_id)
-            LIMIT 1);
+    -- The deepest covering area first; its level is an owner level whenever it is a grid or below (the
+    -- common case), so rule 0 is asked only for a point that no grid or micro-grid covers.
+    SELECT a.id, a.level INTO hit, lvl
+    FROM area_piece p JOIN area a ON a.id = p.area_id
+    WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
+    ORDER BY a.level DESC, a.area_m2, a.code
+    LIMIT 1;
+    IF hit IS NULL OR lvl >= 'grid' OR lvl >= gisapp_owner_level(gen) THEN
+        RETURN hit;
+    END IF;
+    RETURN NULL;
 END $$;
 
 -- The nearest area within max_m metres; rule 2 above.

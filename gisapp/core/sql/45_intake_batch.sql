@@ -194,7 +194,7 @@ BEGIN
             JOIN cand c ON c.category = p.category AND c.gx = p.gx AND c.gy = p.gy
             WHERE c.id < p.id AND c.reported_at BETWEEN p.reported_at - p.win AND p.reported_at
               AND ST_DWithin(c.geom, p.geom, p.bound)                       -- cheap, in degrees, then exact
-              AND ST_DWithin(c.geom::geography, p.geom::geography, p.radius)
+              AND ST_DistanceSphere(c.geom, p.geom) <= p.radius
             ORDER BY p.id, c.geom <-> p.geom, c.id
         )
         UPDATE incident i SET possible_duplicate_of = b.dup FROM best b WHERE i.id = b.id;

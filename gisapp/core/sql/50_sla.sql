@@ -148,7 +148,7 @@ $$;
 
 -- The nearest open case of the same category within the category's radius and time window.
 -- A nearest-neighbour walk of the GiST index stops at the first match, so a bulk import of
--- clustered points (311 data repeats addresses) stays linear; the exact distance is checked last.
+-- clustered points (311 data repeats addresses) stays linear; the distance (on the sphere) is checked last.
 CREATE OR REPLACE FUNCTION gisapp_find_duplicate(cat text, pt geometry, at timestamptz) RETURNS bigint
 LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
 DECLARE
@@ -168,7 +168,7 @@ BEGIN
       AND o.status <> ALL(not_open)
       AND o.reported_at BETWEEN at - make_interval(secs => hours * 3600) AND at
     ORDER BY o.geom <-> pt, o.id LIMIT 1;
-    IF found IS NOT NULL AND ST_DWithin(found_geom::geography, pt::geography, radius) THEN
+    IF found IS NOT NULL AND ST_DistanceSphere(found_geom, pt) <= radius THEN
         RETURN found;
     END IF;
     RETURN NULL;
