@@ -86,7 +86,8 @@ def single_insert(engine, rows: list) -> None:
 
 def bulk_import(engine, rows: list, n: int) -> None:
     with engine.connect() as conn:
-        district = conn.scalar(sa.text("SELECT ST_AsBinary(geom) FROM area WHERE generation_id = 1 AND level = 'district'"))
+        district = conn.scalar(sa.text(
+            "SELECT ST_AsBinary(geom) FROM area WHERE generation_id = 1 AND level = 'district'"))
         frame = report_frame(conn, SCALES[SCALE], shapely.from_wkb(district), 99, np.random.default_rng(99), n)
         frame = frame[frame["input_lon"].notna()].drop(columns=["building_id"])   # the QR flow has no point
         n = len(frame)
@@ -138,7 +139,8 @@ def activation(engine, rows: list) -> None:
                                 WHERE c.generation_id = 3 AND o.generation_id = 1 AND o.code = c.code"""))
         open_cases = conn.scalar(sa.text("SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status "
                                          "AND s.open"))
-        counts = conn.execute(sa.text("SELECT (SELECT count(*) FROM building), (SELECT count(*) FROM checkpoint)")).one()
+        counts = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM building), (SELECT count(*) FROM checkpoint)")).one()
         conn.execute(sa.text("SAVEPOINT before"))
         t0 = time.perf_counter()
         moved = conn.scalar(sa.text("SELECT gisapp_activate_generation(3)"))

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.boundaries.generations import activate
+
 from .build_areas import GIVEN, SURNAMES
 from .synthetic_areas import SCALES, Scale, building_shapes, city_shapes
 

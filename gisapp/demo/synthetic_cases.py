@@ -49,7 +49,8 @@ def report_frame(conn: Connection, scale: Scale, district, seed: int, rng, n: in
     hour = rng.choice(24, n, p=HOURS / HOURS.sum())
     reported = (pd.Timestamp(now) - pd.to_timedelta(days, "D")).floor("D") + pd.to_timedelta(
         hour * 3600 + rng.integers(0, 3600, n), "s")
-    reported = reported.where(reported < pd.Timestamp(now), pd.Timestamp(now) - pd.to_timedelta(rng.integers(60, 7200, n), "s"))
+    earlier_today = pd.Timestamp(now) - pd.to_timedelta(rng.integers(60, 7200, n), "s")
+    reported = reported.where(reported < pd.Timestamp(now), earlier_today)   # nothing from the future
     frame = pd.DataFrame({
         "client_ref": [f"syn-{seed}-{i}" for i in range(n)],
         "category": rng.choice(categories, n, p=weights / weights.sum()),

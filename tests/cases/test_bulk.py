@@ -30,9 +30,9 @@ def _reports(conn) -> list[dict]:
                "WHERE level = 'micro_grid' ORDER BY code OFFSET 5 LIMIT 1) x")
     west = q("SELECT ST_XMin(geom) - 0.0002, ST_Y(ST_PointOnSurface(geom)) FROM area a JOIN generation g "
              "ON g.id = a.generation_id AND g.state = 'active' WHERE level = 'district' LIMIT 1")
-    west_y = q(f"SELECT ST_Y(p) FROM (SELECT (ST_DumpPoints(geom)).geom p FROM area a JOIN generation g "
-               f"ON g.id = a.generation_id AND g.state = 'active' WHERE level = 'district') x "
-               f"ORDER BY ST_X(p) LIMIT 1")[0]
+    west_y = q("SELECT ST_Y(p) FROM (SELECT (ST_DumpPoints(geom)).geom p FROM area a JOIN generation g "
+               "ON g.id = a.generation_id AND g.state = 'active' WHERE level = 'district') x "
+               "ORDER BY ST_X(p) LIMIT 1")[0]
     building = q("SELECT id FROM building ORDER BY id LIMIT 1")[0]
     x, y = inside
     rows = [
