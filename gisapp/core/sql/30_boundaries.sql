@@ -104,10 +104,11 @@ DECLARE
 BEGIN
     -- The deepest covering area first; its level is an owner level whenever it is a grid or below (the
     -- common case), so rule 0 is asked only for a point that no grid or micro-grid covers.
-    SELECT a.id, a.level INTO hit, lvl
-    FROM area_piece p JOIN area a ON a.id = p.area_id
+    -- No join: a cached generic plan may hash-join all of a city's areas for each point.
+    SELECT p.area_id, p.level INTO hit, lvl
+    FROM area_piece p
     WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
-    ORDER BY a.level DESC, a.area_m2, a.code
+    ORDER BY p.level DESC, gisapp_area_rank(p.area_id)
     LIMIT 1;
     IF hit IS NULL OR lvl >= 'grid' OR lvl >= gisapp_owner_level(gen) THEN
         RETURN hit;
@@ -144,6 +145,9 @@ CREATE OR REPLACE FUNCTION gisapp_assign(pt geometry, building bigint,
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     leaf_area bigint;
+    cur bigint;
+    up bigint;
+    lvl area_level;
 BEGIN
     generation_id := gisapp_active_generation();
     IF generation_id IS NULL THEN
@@ -160,9 +164,19 @@ BEGIN
             FROM gisapp_nearest(pt, generation_id, gisapp_setting('snap_metres', '0')::double precision) n;
         END IF;
     END IF;
-    SELECT c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_grid_id
-    INTO district_id, street_id, community_id, grid_id, micro_grid_id
-    FROM gisapp_chains(gisapp_assign.generation_id) c WHERE c.leaf = leaf_area;
+    -- Up the parents, one key lookup per level (a join here could be planned over every area of a city).
+    cur := leaf_area;
+    WHILE cur IS NOT NULL LOOP
+        SELECT a.level, a.parent_id INTO lvl, up FROM area a WHERE a.id = cur;
+        CASE lvl
+            WHEN 'district' THEN district_id := cur;
+            WHEN 'street' THEN street_id := cur;
+            WHEN 'community' THEN community_id := cur;
+            WHEN 'grid' THEN grid_id := cur;
+            ELSE micro_grid_id := cur;
+        END CASE;
+        cur := up;
+    END LOOP;
 END $$;
 
 -- Every area of a generation with its chain as the incident columns want it, all at once: the
