@@ -141,7 +141,8 @@ BEGIN
         ON CONFLICT ((coalesce(reported_by, 0)), client_ref) DO NOTHING
         RETURNING id, status, snapped_m, source, category, generation_id, micro_grid_id, grid_id, created_at
     ),
-    logged AS (             -- the first event of each case, as gisapp_incident_log writes it
+    logged AS (             -- the first event of each case, as gisapp_incident_log writes it; dated
+                            -- logged_at when the writer gave one (created_at holds it; else it is now())
         INSERT INTO incident_event (incident_id, at, actor, action, from_status, to_status, note, data, user_id)
         SELECT id, CASE WHEN created_at = now() THEN v_at ELSE created_at END, v_actor, v_action, NULL, status, v_note,
                jsonb_build_object('source', source, 'category', category, 'generation_id', generation_id,
