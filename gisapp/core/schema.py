@@ -65,6 +65,7 @@ class AreaPiece(Base):
     area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"))
     generation_id: Mapped[int] = mapped_column(sa.Integer)
     level: Mapped[str] = mapped_column(area_level)   # the area's, kept by its trigger (0008)
+    rank: Mapped[str] = mapped_column(sa.Text)       # gisapp_area_rank of the area, likewise (0009)
     geom = mapped_column(_geom("POLYGON"), nullable=False)
 
 

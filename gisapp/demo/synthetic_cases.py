@@ -117,5 +117,7 @@ def load_histories(conn: Connection, rng) -> int:
     cases["reported_at"] = pd.to_datetime(cases["reported_at"], utc=True)
     steps = _steps(cases, rng)
     steps["at"] = pd.to_datetime(steps["at"], utc=True)
+    # Case by case, so each COPY holds whole histories and each case is written once, not once per step.
+    steps = steps.sort_values(["incident_id", "at"], kind="stable")
     copy_frame(conn, "case_history_intake", steps[["incident_id", "action", "at", "actor", "note", "satisfaction"]])
     return len(steps)

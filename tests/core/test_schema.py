@@ -66,6 +66,12 @@ def test_area_pieces_follow_the_area(conn):
     conn.execute(sa.text("UPDATE area SET geom = ST_GeomFromText(:w, 4326) WHERE id = :a"),
                  {"w": square(0, 0, 1, 1), "a": area_id})
     assert conn.scalar(sa.text("SELECT count(*) FROM area_piece WHERE area_id = :a"), {"a": area_id}) == 1
+    # each piece carries its area's tie-break rank (m², then code), and follows a new code
+    conn.execute(sa.text("UPDATE area SET code = 'BIGGER' WHERE id = :a"), {"a": area_id})
+    ranks = conn.execute(sa.text("""SELECT DISTINCT p.rank = gisapp_area_rank(a.area_m2, a.code), p.rank
+                                    FROM area_piece p JOIN area a ON a.id = p.area_id WHERE a.id = :a"""),
+                         {"a": area_id}).all()
+    assert len(ranks) == 1 and ranks[0][0] and ranks[0][1].endswith(" BIGGER")
 
 
 @pytest.mark.parametrize("table", ["incident_event", "audit_log"])

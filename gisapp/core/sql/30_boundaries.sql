@@ -69,8 +69,8 @@ END $$;
 CREATE OR REPLACE FUNCTION gisapp_area_sync_pieces() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM area_piece WHERE area_id = NEW.id;
-    INSERT INTO area_piece (area_id, generation_id, level, geom)
-    SELECT NEW.id, NEW.generation_id, NEW.level, d.geom
+    INSERT INTO area_piece (area_id, generation_id, level, rank, geom)
+    SELECT NEW.id, NEW.generation_id, NEW.level, gisapp_area_rank(NEW.area_m2, NEW.code), d.geom
     FROM ST_Subdivide(NEW.geom, 64) AS s(piece), ST_Dump(s.piece) AS d
     WHERE GeometryType(d.geom) = 'POLYGON';
     RETURN NULL;
@@ -87,11 +87,11 @@ BEGIN
 END $$;
 
 -- Rule 1's tie-break among areas of one level, the smallest in m² then the lowest code, as one sortable
--- key: the set-based paths order candidate pieces by it without joining area (they run without nested
--- loops, 45_intake_batch.sql); one lookup (gisapp_locate) joins instead.
-CREATE OR REPLACE FUNCTION gisapp_area_rank(p_id bigint) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code FROM area WHERE id = p_id
+-- key. Each piece carries its area's (area_piece.rank, kept by the trigger above), so every lookup,
+-- one point or a batch, sorts its covering pieces without reading areas.
+CREATE OR REPLACE FUNCTION gisapp_area_rank(area_m2 double precision, code text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code
 $$;
 
 -- The deepest owner area covering a point; rule 1 above.
@@ -102,15 +102,16 @@ DECLARE
     hit bigint;
     lvl area_level;
 BEGIN
-    -- The deepest covering area first; its level is an owner level whenever it is a grid or below (the
-    -- common case), so rule 0 is asked only for a point that no grid or micro-grid covers.
-    -- No join: a cached generic plan may hash-join all of a city's areas for each point.
+    -- The deepest covering area, then rule 1's tie-break, in one index probe of the pieces and no join
+    -- (a cached generic plan may hash-join all of a city's areas for each point).
     SELECT p.area_id, p.level INTO hit, lvl
     FROM area_piece p
     WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
-    ORDER BY p.level DESC, gisapp_area_rank(p.area_id)
+    ORDER BY p.level DESC, p.rank
     LIMIT 1;
-    IF hit IS NULL OR lvl >= 'grid' OR lvl >= gisapp_owner_level(gen) THEN
+    -- A grid or below always owns. Above that, rule 0: only in a generation with nothing deeper.
+    IF hit IS NULL OR lvl >= 'grid'
+       OR NOT EXISTS (SELECT 1 FROM area a WHERE a.generation_id = gen AND a.level > lvl) THEN
         RETURN hit;
     END IF;
     RETURN NULL;
@@ -133,7 +134,7 @@ BEGIN
       -- a loose bound in degrees lets the GiST index cut the search before the exact test
       AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
-    ORDER BY d, p.level DESC, gisapp_area_rank(p.area_id)
+    ORDER BY d, p.level DESC, p.rank
     LIMIT 1;
 END $$;
 

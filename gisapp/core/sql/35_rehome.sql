@@ -25,13 +25,13 @@ BEGIN
     FROM (SELECT x.id, cov.leaf FROM building x
           LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                              WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, x.point)
-                             ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true) l
+                             ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true) l
     WHERE b.id = l.id AND b.area_id IS DISTINCT FROM l.leaf;
     UPDATE checkpoint c SET area_id = l.leaf
     FROM (SELECT x.id, cov.leaf FROM checkpoint x
           LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                              WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, x.geom)
-                             ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true) l
+                             ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true) l
     WHERE c.id = l.id AND c.area_id IS DISTINCT FROM l.leaf;
 
     PERFORM set_config('gisapp.intake', 'on', true);
@@ -50,7 +50,7 @@ BEGIN
         LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                            WHERE p.generation_id = gen AND p.level >= v_owner AND ST_Covers(p.geom, o.geom)
                              AND bb.leaf IS NULL
-                           ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true
+                           ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true
     ),
     snapped AS (
         SELECT c.id, x.area_id AS leaf, x.distance_m

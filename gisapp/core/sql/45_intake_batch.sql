@@ -28,7 +28,6 @@ DECLARE
     v_user bigint := nullif(current_setting('gisapp.user_id', true), '')::bigint;
     v_located text := gisapp_located_status('reported', 0);
     v_unlocated text := gisapp_located_status('reported', NULL);
-    v_not_open text[] := ARRAY(SELECT code FROM case_status WHERE NOT open ORDER BY code);
     v_ids bigint[];
     n_rows integer;
     n_ins integer;
@@ -59,7 +58,7 @@ BEGIN
         LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                            WHERE p.generation_id = v_gen AND p.level >= v_owner AND ST_Covers(p.geom, s.pt)
                              AND s.building_leaf IS NULL
-                           ORDER BY p.level DESC, gisapp_area_rank(p.area_id) LIMIT 1) cov ON true
+                           ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true
     ),
     snapped AS (           -- rule 2, for the few the pieces miss: the nearest within the snap distance
         SELECT c.n, x.area_id, x.distance_m
@@ -156,49 +155,14 @@ BEGIN
     FROM ins;
 
     IF n_ins > 0 AND EXISTS (SELECT 1 FROM category WHERE dup_radius_m > 0) THEN
-        -- gisapp_find_duplicate for every new case at once: the nearest open case of its category within
-        -- the radius and window, among those inserted before it. Candidates meet in cells at least one
-        -- radius wide (a hash join on the cell and its eight neighbours), and the exact distance decides.
-        WITH fresh AS (
-            SELECT i.id, i.category, i.geom, i.reported_at, c.dup_radius_m AS radius,
-                   make_interval(secs => c.dup_window_hours * 3600) AS win
-            FROM unnest(v_ids) u(id)
-            JOIN incident i ON i.id = u.id AND i.id BETWEEN v_ids[1] AND v_ids[cardinality(v_ids)]
-            JOIN category c ON c.code = i.category
-            WHERE c.dup_radius_m > 0 AND i.geom IS NOT NULL
-        ),
-        span AS (
-            SELECT min(reported_at - win) AS since, max(reported_at) AS until,
-                   greatest(cos(radians(least(max(abs(ST_Y(geom))) + 0.1, 89.9))), 0.01) AS shrink
-            FROM fresh
-        ),
-        cell AS (
-            SELECT f.category, max(f.radius) / 111000.0 AS dy, max(f.radius) / (111000.0 * s.shrink) AS dx
-            FROM fresh f CROSS JOIN span s GROUP BY f.category, s.shrink
-        ),
-        cand AS MATERIALIZED (
-            SELECT o.id, o.category, o.geom, o.reported_at,
-                   floor(ST_X(o.geom) / cl.dx)::bigint AS gx, floor(ST_Y(o.geom) / cl.dy)::bigint AS gy
-            FROM incident o JOIN cell cl ON cl.category = o.category CROSS JOIN span s
-            WHERE o.reported_at BETWEEN s.since AND s.until AND o.duplicate_of IS NULL AND o.geom IS NOT NULL
-              AND o.status <> ALL (v_not_open)
-        ),
-        probe AS MATERIALIZED (
-            SELECT f.*, floor(ST_X(f.geom) / cl.dx)::bigint + ox AS gx, floor(ST_Y(f.geom) / cl.dy)::bigint + oy AS gy,
-                   cl.dx AS bound
-            FROM fresh f JOIN cell cl ON cl.category = f.category,
-                 generate_series(-1, 1) ox, generate_series(-1, 1) oy
-        ),
-        best AS (
-            SELECT DISTINCT ON (p.id) p.id, c.id AS dup
-            FROM probe p
-            JOIN cand c ON c.category = p.category AND c.gx = p.gx AND c.gy = p.gy
-            WHERE c.id < p.id AND c.reported_at BETWEEN p.reported_at - p.win AND p.reported_at
-              AND ST_DWithin(c.geom, p.geom, p.bound)                       -- cheap, in degrees, then exact
-              AND ST_DistanceSphere(c.geom, p.geom) <= p.radius
-            ORDER BY p.id, c.geom <-> p.geom, c.id
-        )
-        UPDATE incident i SET possible_duplicate_of = b.dup FROM best b WHERE i.id = b.id;
+        -- gisapp_find_duplicate for each new case, among the cases inserted before it: a bounded index
+        -- probe per case, so the pass grows with the batch, not with the cases already stored.
+        UPDATE incident i SET possible_duplicate_of = d.dup
+        FROM (SELECT n.id, gisapp_find_duplicate(n.category, n.geom, n.reported_at, n.id) AS dup
+              FROM incident n
+              WHERE n.id = ANY (v_ids) AND n.id BETWEEN v_ids[1] AND v_ids[cardinality(v_ids)]
+                AND n.geom IS NOT NULL) d
+        WHERE i.id = d.id AND d.dup IS NOT NULL;
         GET DIAGNOSTICS n_dups = ROW_COUNT;
     END IF;
 

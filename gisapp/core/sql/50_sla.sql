@@ -146,32 +146,33 @@ LANGUAGE sql STABLE AS $$
     FROM category c WHERE c.code = i.category
 $$;
 
--- The nearest open case of the same category within the category's radius and time window.
--- A nearest-neighbour walk of the GiST index stops at the first match, so a bulk import of
--- clustered points (311 data repeats addresses) stays linear; the distance (on the sphere) is checked last.
-CREATE OR REPLACE FUNCTION gisapp_find_duplicate(cat text, pt geometry, at timestamptz) RETURNS bigint
-LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
+-- The nearest open case of the same category within the category's radius and time window (among the
+-- cases filed before case `before`, for the bulk path's pass over a batch, 45_intake_batch.sql). The
+-- search is bounded: the GiST index reads only the cases in a box one radius wide around the point.
+-- (A nearest-neighbour walk with the filters afterwards read a city's year of nearby cases whenever
+-- none matched.)
+CREATE OR REPLACE FUNCTION gisapp_find_duplicate(cat text, pt geometry, at timestamptz, before bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
     radius double precision;
     hours double precision;
-    -- ORDER BY lets the primary key serve this read: a scan costed as disabled would wake the JIT.
     not_open text[] := ARRAY(SELECT code FROM case_status WHERE NOT open ORDER BY code);
     found bigint;
-    found_geom geometry;
 BEGIN
     SELECT dup_radius_m, dup_window_hours INTO radius, hours FROM category WHERE code = cat;
-    IF NOT (radius > 0) THEN
+    IF NOT (radius > 0) OR pt IS NULL THEN
         RETURN NULL;
     END IF;
-    SELECT o.id, o.geom INTO found, found_geom FROM incident o
-    WHERE o.category = cat AND o.duplicate_of IS NULL AND o.geom IS NOT NULL
+    SELECT o.id INTO found FROM incident o
+    WHERE ST_DWithin(o.geom, pt, radius / (111000.0 * greatest(cos(radians(least(abs(ST_Y(pt)) + 0.1, 89.9))), 0.01)))
+      AND o.category = cat AND o.duplicate_of IS NULL
       AND o.status <> ALL(not_open)
       AND o.reported_at BETWEEN at - make_interval(secs => hours * 3600) AND at
-    ORDER BY o.geom <-> pt, o.id LIMIT 1;
-    IF found IS NOT NULL AND ST_DistanceSphere(found_geom, pt) <= radius THEN
-        RETURN found;
-    END IF;
-    RETURN NULL;
+      AND ST_DistanceSphere(o.geom, pt) <= radius
+      AND (before IS NULL OR o.id < before)
+    ORDER BY o.geom <-> pt, o.id
+    LIMIT 1;
+    RETURN found;
 END $$;
 
 CREATE OR REPLACE FUNCTION gisapp_incident_plan() RETURNS trigger LANGUAGE plpgsql AS $$

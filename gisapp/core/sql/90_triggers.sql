@@ -33,7 +33,7 @@ CREATE CONSTRAINT TRIGGER generation_90_exactly_one_active
 
 CREATE TRIGGER area_10_check_parent BEFORE INSERT OR UPDATE OF parent_id, level, generation_id ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_check_parent();
-CREATE TRIGGER area_50_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id, level ON area
+CREATE TRIGGER area_50_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id, level, code ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
 
 CREATE TRIGGER building_10_place BEFORE INSERT OR UPDATE OF geom ON building

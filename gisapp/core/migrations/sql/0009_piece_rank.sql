@@ -1,0 +1,7 @@
+-- Rule 1's tie-break (the smallest area in m², then the lowest code) on each piece, kept by the area
+-- trigger from gisapp_area_rank (core/sql/30_boundaries.sql): a lookup sorts its few covering pieces
+-- without reading their areas, one query per point and none per candidate.
+ALTER TABLE area_piece ADD COLUMN rank text;
+UPDATE area_piece p SET rank = to_char(a.area_m2, 'FM0000000000000000.000000') || ' ' || a.code
+FROM area a WHERE a.id = p.area_id;
+ALTER TABLE area_piece ALTER COLUMN rank SET NOT NULL;
