@@ -102,16 +102,24 @@ DECLARE
     hit bigint;
     lvl area_level;
 BEGIN
-    -- The deepest covering area, then rule 1's tie-break, in one index probe of the pieces and no join
-    -- (a cached generic plan may hash-join all of a city's areas for each point).
+    -- A grid or micro-grid covering the point always owns it: one probe of the owner levels' own index,
+    -- which holds no district, street or community piece. No join: a cached generic plan may hash-join
+    -- all of a city's areas for each point.
+    SELECT p.area_id INTO hit
+    FROM area_piece p
+    WHERE p.level >= 'grid' AND p.generation_id = gen AND ST_Covers(p.geom, pt)
+    ORDER BY p.level DESC, p.rank
+    LIMIT 1;
+    IF hit IS NOT NULL THEN
+        RETURN hit;
+    END IF;
+    -- Otherwise the deepest area covering it, which owns only in a generation with nothing deeper (rule 0).
     SELECT p.area_id, p.level INTO hit, lvl
     FROM area_piece p
     WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
     ORDER BY p.level DESC, p.rank
     LIMIT 1;
-    -- A grid or below always owns. Above that, rule 0: only in a generation with nothing deeper.
-    IF hit IS NULL OR lvl >= 'grid'
-       OR NOT EXISTS (SELECT 1 FROM area a WHERE a.generation_id = gen AND a.level > lvl) THEN
+    IF hit IS NULL OR NOT EXISTS (SELECT 1 FROM area a WHERE a.generation_id = gen AND a.level > lvl) THEN
         RETURN hit;
     END IF;
     RETURN NULL;

@@ -5,3 +5,8 @@ ALTER TABLE area_piece ADD COLUMN rank text;
 UPDATE area_piece p SET rank = to_char(a.area_m2, 'FM0000000000000000.000000') || ' ' || a.code
 FROM area a WHERE a.id = p.area_id;
 ALTER TABLE area_piece ALTER COLUMN rank SET NOT NULL;
+
+-- The pieces that can own a report in a generation with grids (rule 0, nearly every generation): a
+-- point's probe then tests its grid and micro-grid, not the district, street and community pieces
+-- whose boxes also hold it.
+CREATE INDEX area_piece_owner_geom_idx ON area_piece USING gist (geom) WHERE level >= 'grid';

@@ -1,4 +1,4 @@
-"""Each area piece carries its area's rank (rule 1's tie-break), so a lookup sorts without reading areas.
+"""Each area piece carries its area's rank (rule 1's tie-break), and the owner levels' pieces have their own index.
 
 Revision ID: 0009
 Revises: 0008
