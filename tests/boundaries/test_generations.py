@@ -68,3 +68,32 @@ def test_any_writer_that_activates_a_generation_re_homes(conn):
     conn.execute(sa.text("UPDATE generation SET state = 'active' WHERE id = :n"), {"n": new})
     assert conn.scalar(sa.text("""SELECT count(*) FROM incident i JOIN case_status s ON s.code = i.status
         AND s.open WHERE i.generation_id <> :n"""), {"n": new}) == 0
+
+
+def test_a_new_owner_level_brings_its_deadlines_for_the_stages_not_yet_passed(conn):
+    # The draft has no micro-grids: every case's leaf becomes its grid. Grids get deadlines of their own.
+    conn.execute(sa.text("INSERT INTO sla_rule (level, accept_hours, handle_hours, close_hours) "
+                         "VALUES ('grid', 7, 77, 177)"))
+    gen = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    new = _redraw(conn)
+    conn.execute(sa.text("DELETE FROM area WHERE generation_id = :n AND level = 'micro_grid'"), {"n": new})
+    before = {r[0]: r[1:] for r in conn.execute(sa.text("""
+        SELECT i.id, i.owner_level, s.intake, s.stage, i.accept_due, i.handle_due, i.close_due,
+               d.accept_due, d.handle_due, d.close_due
+        FROM incident i JOIN case_status s ON s.code = i.status AND s.open
+        JOIN category c ON c.code = i.category,
+        LATERAL gisapp_dues(i.category, 'grid', i.reported_at, i.urgent OR c.urgent) d
+        WHERE i.generation_id = :g AND i.status <> 'reopened'"""), {"g": gen})}
+    activate(conn, new)
+    after = {r[0]: r[1:] for r in conn.execute(sa.text(
+        "SELECT id, owner_level, accept_due, handle_due, close_due FROM incident WHERE id = ANY(:ids)"),
+        {"ids": list(before)})}
+    moved = [i for i, b in before.items() if b[0] == "micro_grid"]
+    kept = [i for i, b in before.items() if b[0] != "micro_grid"]
+    assert moved and kept
+    for i in moved:
+        _, intake, stage, accept, handle, close, d_accept, d_handle, d_close = before[i]
+        assert after[i] == ("grid", d_accept if intake else accept,
+                            d_handle if intake or stage == "handle" else handle, d_close)
+    for i in kept:   # already owned above the micro-grid: the same level, the same deadlines
+        assert after[i] == (before[i][0], *before[i][3:6])

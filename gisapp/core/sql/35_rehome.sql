@@ -106,13 +106,15 @@ BEGIN
     ),
     dated AS (              -- new deadlines only with a new owner level, for the stages not yet passed
         SELECT p.*,
-               CASE WHEN d.accept_due IS NOT NULL AND p.intake THEN d.accept_due ELSE p.accept_due END AS new_accept_due,
-               CASE WHEN d.accept_due IS NOT NULL AND (p.intake OR (p.stage = 'handle' AND p.status <> 'reopened'))
-                    THEN d.handle_due ELSE p.handle_due END AS new_handle_due,
-               CASE WHEN d.accept_due IS NOT NULL THEN d.close_due ELSE p.close_due END AS new_close_due
-        FROM planned p
-        LEFT JOIN LATERAL (SELECT x.* FROM gisapp_dues(p.category, p.new_owner_level, p.reported_at, p.by_calendar) x
-                           WHERE p.new_owner_level IS DISTINCT FROM p.owner_level) d ON true
+               CASE WHEN p.due[1] IS NOT NULL AND p.intake THEN p.due[1] ELSE p.accept_due END AS new_accept_due,
+               CASE WHEN p.due[1] IS NOT NULL AND (p.intake OR (p.stage = 'handle' AND p.status <> 'reopened'))
+                    THEN p.due[2] ELSE p.handle_due END AS new_handle_due,
+               CASE WHEN p.due[1] IS NOT NULL THEN p.due[3] ELSE p.close_due END AS new_close_due
+        FROM (SELECT q.*, CASE WHEN q.new_owner_level IS DISTINCT FROM q.owner_level   -- asked only then
+                               THEN (SELECT ARRAY[x.accept_due, x.handle_due, x.close_due] FROM
+                                     gisapp_dues(q.category, q.new_owner_level, q.reported_at, q.by_calendar) x)
+                          END AS due
+              FROM planned q OFFSET 0) p
     ),
     moved AS (
         UPDATE incident i
@@ -122,7 +124,10 @@ BEGIN
             accept_due = d.new_accept_due, handle_due = d.new_handle_due, close_due = d.new_close_due,
             version = i.version + 1, updated_at = now()
         FROM dated d WHERE i.id = d.id
-        RETURNING i.id
+        RETURNING d.id, d.status, d.new_status, d.generation_id, d.district_id, d.new_district, d.street_id,
+                  d.new_street, d.community_id, d.new_community, d.grid_id, d.new_grid, d.micro_grid_id,
+                  d.new_micro_grid, d.snapped_m, d.new_snapped_m, d.owner_level, d.new_owner_level, d.accept_due,
+                  d.new_accept_due, d.handle_due, d.new_handle_due, d.close_due, d.new_close_due
     ),
     logged AS (
         INSERT INTO incident_event (incident_id, at, actor, action, from_status, to_status, note, data, user_id)
@@ -145,7 +150,7 @@ BEGIN
                    'generation_id', d.generation_id, 'micro_grid_id', d.micro_grid_id, 'grid_id', d.grid_id,
                    'community_id', d.community_id, 'street_id', d.street_id, 'owner_level', d.owner_level)),
                v_user
-        FROM dated d JOIN moved m ON m.id = d.id
+        FROM moved d
         ORDER BY d.id
     )
     SELECT count(*) INTO n_moved FROM moved;
