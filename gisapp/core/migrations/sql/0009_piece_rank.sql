@@ -10,3 +10,8 @@ ALTER TABLE area_piece ALTER COLUMN rank SET NOT NULL;
 -- point's probe then tests its grid and micro-grid, not the district, street and community pieces
 -- whose boxes also hold it.
 CREATE INDEX area_piece_owner_geom_idx ON area_piece USING gist (geom) WHERE level >= 'grid';
+
+-- The duplicate search (gisapp_find_duplicate, core/sql/50_sla.sql) asks for cases near a point within a
+-- time window: one index on both (and the category) reads a few cases instead of a year of them.
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE INDEX incident_dup_idx ON incident USING gist (geom, reported_at, category);

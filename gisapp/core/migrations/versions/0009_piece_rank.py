@@ -1,4 +1,5 @@
-"""Each area piece carries its area's rank (rule 1's tie-break), and the owner levels' pieces have their own index.
+"""Indexes for lookups and duplicate hints at city scale: each area piece carries its area's rank (rule 1's
+tie-break), the owner levels' pieces have their own index, and cases one on place, time and category.
 
 Revision ID: 0009
 Revises: 0008
