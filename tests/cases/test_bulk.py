@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -176,3 +177,13 @@ def test_import_csv_summarises_its_own_batches(conn, tmp_path):
     again = bulk.import_csv(conn, path, **args)
     assert (first.inserted, first.assigned, first.unlocated, first.duplicates, len(first.rejected)) == (3, 2, 1, 1, 1)
     assert (again.inserted, again.already_present) == (0, 3)
+
+
+def test_times_are_read_as_a_column_with_their_offsets_or_in_the_given_zone():
+    cells = pd.Series(["2026-10-01 08:00", "2026-10-01T08:00:00+08:00", "2026-10-01T00:00:00Z", "",
+                       "yesterday", "2026-13-45", None, " 2026-10-01 08:00:30 "])
+    got = bulk.parse_times(cells, "Asia/Shanghai")
+    assert [pd.Timestamp(t).tz_convert("UTC").isoformat() for t in got[:3]] == ["2026-10-01T00:00:00+00:00"] * 3
+    assert got[3] is None and got[6] is None
+    assert got[4] is bulk.BAD_TIME and got[5] is bulk.BAD_TIME
+    assert got[7] == "2026-10-01T08:00:30+08:00"
