@@ -50,7 +50,7 @@ def timed(fn, repeat: int) -> list[float]:
 def vacuum(engine) -> None:
     """Clear the dead rows a rolled-back step leaves, so the next step is not measured walking them."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM (ANALYZE) incident, incident_event, building, checkpoint"))
+        conn.execute(sa.text("VACUUM (ANALYZE) incident, incident_event, building, checkpoint, area, area_piece"))
 
 
 def lookup(engine, rows: list) -> None:

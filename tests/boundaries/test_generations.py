@@ -97,3 +97,37 @@ def test_a_new_owner_level_brings_its_deadlines_for_the_stages_not_yet_passed(co
                             d_handle if intake or stage == "handle" else handle, d_close)
     for i in kept:   # already owned above the micro-grid: the same level, the same deadlines
         assert after[i] == (before[i][0], *before[i][3:6])
+
+
+def test_unchanged_micro_grids_keep_what_they_hold_and_a_changed_neighbour_takes_its_shared_edge(conn):
+    gen = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    new = _redraw(conn)      # the same shapes under new ids: every micro-grid has a twin ...
+    # ... but one: B shrinks to a sliver at a vertex P it shares with its smaller neighbour N. P was N's
+    # (the smaller area wins a shared edge); now the sliver is smaller, so P is B's, though N is unchanged.
+    n_id, b_id, p = conn.execute(sa.text("""
+        SELECT n.id, b.id, v.geom
+        FROM area n JOIN area b ON b.generation_id = n.generation_id AND b.level = n.level
+             AND b.area_m2 > n.area_m2 AND ST_Touches(n.geom, b.geom),
+             LATERAL ST_DumpPoints(ST_Intersection(n.geom, b.geom)) v
+        WHERE n.generation_id = :n AND n.level = 'micro_grid'
+          AND ST_Covers(n.geom, v.geom) AND ST_Covers(b.geom, v.geom)
+          AND NOT EXISTS (SELECT 1 FROM area m WHERE m.generation_id = :n AND m.level = 'micro_grid'
+                          AND m.id NOT IN (n.id, b.id) AND ST_Covers(m.geom, v.geom))
+        ORDER BY n.id, b.id LIMIT 1"""), {"n": new}).one()
+    conn.execute(sa.text("UPDATE area SET geom = ST_Multi(ST_Intersection(geom, ST_Buffer(:p, 0.0003))) "
+                         "WHERE id = :b"), {"p": p, "b": b_id})
+    case = conn.scalar(sa.text("INSERT INTO incident (category, geom) VALUES ('other', :p) RETURNING id"), {"p": p})
+    old_n = conn.scalar(sa.text("SELECT id FROM area WHERE generation_id = :g AND code = "
+                                "(SELECT code FROM area WHERE id = :n)"), {"g": gen, "n": n_id})
+    assert conn.scalar(sa.text("SELECT micro_grid_id FROM incident WHERE id = :c"), {"c": case}) == old_n
+    activate(conn, new)
+    assert conn.scalar(sa.text("SELECT micro_grid_id FROM incident WHERE id = :c"), {"c": case}) == b_id
+    # Everything else lands where the rule for one point puts it, through twins or probes alike.
+    wrong = conn.execute(sa.text("""
+        SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status AND s.open,
+               LATERAL gisapp_assign(i.geom, i.building_id) a
+        WHERE (a.micro_grid_id, a.grid_id, a.snapped_m) IS DISTINCT FROM (i.micro_grid_id, i.grid_id, i.snapped_m)
+        """)).all()
+    assert wrong == []
+    assert conn.scalar(sa.text("SELECT count(*) FROM building b WHERE b.area_id IS DISTINCT FROM "
+                               "gisapp_locate(b.point, :n)"), {"n": new}) == 0

@@ -22,15 +22,38 @@ DECLARE
     v_unlocated text := gisapp_located_status('reported', NULL);
     n_moved integer;
 BEGIN
+    -- Micro-grids the redraw left alone (same code, same shape in the new generation): a point in one
+    -- stays in its twin without a spatial probe, as MapIt keeps an unchanged area across generations.
+    -- Not where a changed micro-grid touches or overlaps the twin (a point on their shared edge may now
+    -- fall to the other side), and only for a point its old micro-grid still covers.
+    DROP TABLE IF EXISTS pg_temp.gisapp_twin;
+    CREATE TEMP TABLE gisapp_twin ON COMMIT DROP AS
+    SELECT o.id AS old_id, n.id AS new_id, n.geom
+    FROM area n JOIN area o ON o.code = n.code AND o.level = n.level AND o.generation_id <> n.generation_id
+    WHERE n.generation_id = gen AND n.level = 'micro_grid' AND ST_AsEWKB(o.geom) = ST_AsEWKB(n.geom);
+    WITH changed AS MATERIALIZED (
+        SELECT c.geom FROM area c
+        WHERE c.generation_id = gen AND c.level = 'micro_grid'
+          AND NOT EXISTS (SELECT 1 FROM gisapp_twin u WHERE u.new_id = c.id)
+    )
+    DELETE FROM gisapp_twin t
+    USING changed c, LATERAL (SELECT n.id FROM area n
+                              WHERE n.geom && c.geom AND n.generation_id = gen AND n.level = 'micro_grid'
+                                AND ST_Intersects(n.geom, c.geom)) near
+    WHERE t.new_id = near.id;
+    CREATE INDEX ON gisapp_twin (old_id);
+    ANALYZE gisapp_twin;
+
     UPDATE building b SET area_id = l.leaf
-    FROM (SELECT x.id, coalesce(own.leaf, cov.leaf) AS leaf FROM building x
+    FROM (SELECT x.id, coalesce(tw.new_id, own.leaf, cov.leaf) AS leaf FROM building x
+          LEFT JOIN gisapp_twin tw ON tw.old_id = x.area_id AND ST_Covers(tw.geom, x.point)
           LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                              WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.point)
+                               AND ST_Covers(p.geom, x.point) AND tw.new_id IS NULL
                              ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
           LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                              WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.point)
+                               AND ST_Covers(p.geom, x.point) AND tw.new_id IS NULL
                              ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true) l
     WHERE b.id = l.id AND b.area_id IS DISTINCT FROM l.leaf;
     UPDATE checkpoint c SET area_id = l.leaf
@@ -55,16 +78,18 @@ BEGIN
         FROM open_case o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
     ),
     covered AS MATERIALIZED (
-        SELECT o.id, o.geom, coalesce(bb.leaf, own.leaf, cov.leaf) AS hit_leaf
+        SELECT o.id, o.geom, coalesce(bb.leaf, tw.new_id, own.leaf, cov.leaf) AS hit_leaf
         FROM open_case o
         LEFT JOIN by_building bb ON bb.id = o.id
+        LEFT JOIN gisapp_twin tw ON tw.old_id = o.micro_grid_id AND o.snapped_m IS NULL AND bb.leaf IS NULL
+                                AND ST_Covers(tw.geom, o.geom)
         LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                            WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen
-                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL
+                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL AND tw.new_id IS NULL
                            ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
         LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
                            WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = gen
-                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL
+                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL AND tw.new_id IS NULL
                            ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true
     ),
     snapped AS (
