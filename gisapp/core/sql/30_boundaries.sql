@@ -136,10 +136,20 @@ BEGIN
         RETURN;
     END IF;
     owner := gisapp_owner_level(gen);
+    IF owner >= 'grid' THEN   -- the owner levels' own index (rule 0: nearly every generation)
+        SELECT p.area_id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
+        FROM area_piece p
+        WHERE p.level >= 'grid' AND p.generation_id = gen AND p.level >= owner
+          -- a loose bound in degrees lets the GiST index cut the search before the exact test
+          AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
+          AND ST_DWithin(p.geom::geography, pt::geography, max_m)
+        ORDER BY d, p.level DESC, p.rank
+        LIMIT 1;
+        RETURN;
+    END IF;
     SELECT p.area_id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
     FROM area_piece p
     WHERE p.generation_id = gen AND p.level >= owner
-      -- a loose bound in degrees lets the GiST index cut the search before the exact test
       AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
     ORDER BY d, p.level DESC, p.rank

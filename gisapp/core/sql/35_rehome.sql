@@ -69,10 +69,13 @@ BEGIN
     WHERE c.id = l.id AND c.area_id IS DISTINCT FROM l.leaf;
 
     PERFORM set_config('gisapp.intake', 'on', true);
-    WITH open_case AS MATERIALIZED (
-        SELECT i.*, s.intake, s.open, s.stage
-        FROM incident i JOIN case_status s ON s.code = i.status AND s.open
-    ),
+    -- The open cases, with statistics: estimated blind, the joins below were sized for billions of rows.
+    DROP TABLE IF EXISTS pg_temp.gisapp_open;
+    CREATE TEMP TABLE gisapp_open ON COMMIT DROP AS
+    SELECT i.*, s.intake, s.open, s.stage
+    FROM incident i JOIN case_status s ON s.code = i.status AND s.open;
+    ANALYZE gisapp_open;
+    WITH open_case AS (SELECT * FROM gisapp_open),
     by_building AS (        -- the QR flow: the building's own micro-grid wins (just re-homed above)
         SELECT o.id, b.area_id AS leaf
         FROM open_case o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
