@@ -29,6 +29,8 @@ DECLARE
     v_located text := gisapp_located_status('reported', 0);
     v_unlocated text := gisapp_located_status('reported', NULL);
     v_ids bigint[];
+    v_dup_ids bigint[];
+    v_dups bigint[];
     n_rows integer;
     n_ins integer;
     n_assigned integer;
@@ -159,14 +161,19 @@ BEGIN
     FROM ins;
 
     IF n_ins > 0 AND EXISTS (SELECT 1 FROM category WHERE dup_radius_m > 0) THEN
-        -- gisapp_find_duplicate for each new case, among the cases inserted before it: a bounded index
-        -- probe per case, so the pass grows with the batch, not with the cases already stored.
-        UPDATE incident i SET possible_duplicate_of = d.dup
-        FROM (SELECT n.id, gisapp_find_duplicate(n.category, n.geom, n.reported_at, n.id) AS dup
-              FROM incident n
-              WHERE n.id = ANY (v_ids) AND n.id BETWEEN v_ids[1] AND v_ids[cardinality(v_ids)]
-                AND n.geom IS NOT NULL) d
-        WHERE i.id = d.id AND d.dup IS NOT NULL;
+        -- gisapp_duplicate_of for each new case, among the cases inserted before it: a bounded index
+        -- probe per case (the function is inlined), so the pass grows with the batch, not with the
+        -- cases already stored.
+        SELECT coalesce(array_agg(n.id ORDER BY n.id), '{}'), coalesce(array_agg(x.dup ORDER BY n.id), '{}')
+        INTO v_dup_ids, v_dups
+        FROM incident n
+        JOIN category c ON c.code = n.category AND c.dup_radius_m > 0
+        CROSS JOIN LATERAL gisapp_duplicate_of(n.category, n.geom, n.reported_at, n.id,
+                                               c.dup_radius_m, c.dup_window_hours) x(dup)
+        WHERE n.id = ANY (v_ids) AND n.id BETWEEN v_ids[1] AND v_ids[cardinality(v_ids)] AND n.geom IS NOT NULL;
+        -- by key, not by a join: with nested loops off, a join would read every case stored
+        UPDATE incident i SET possible_duplicate_of = v_dups[array_position(v_dup_ids, i.id)]
+        WHERE i.id = ANY (v_dup_ids);
         GET DIAGNOSTICS n_dups = ROW_COUNT;
     END IF;
 

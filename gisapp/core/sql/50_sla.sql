@@ -146,33 +146,37 @@ LANGUAGE sql STABLE AS $$
     FROM category c WHERE c.code = i.category
 $$;
 
--- The nearest open case of the same category within the category's radius and time window (among the
--- cases filed before case `before`, for the bulk path's pass over a batch, 45_intake_batch.sql). The
--- search is bounded: the GiST index reads only the cases in a box one radius wide around the point.
--- (A nearest-neighbour walk with the filters afterwards read a city's year of nearby cases whenever
--- none matched.)
-CREATE OR REPLACE FUNCTION gisapp_find_duplicate(cat text, pt geometry, at timestamptz, before bigint DEFAULT NULL)
-RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+-- The nearest open case of a category within `radius` metres and `hours` before `at` (and filed before
+-- case `before`, when given): the duplicate hint. LANGUAGE sql and one SELECT, so the planner inlines it
+-- where it is called, into one report's query and into the bulk path's pass over a batch alike
+-- (45_intake_batch.sql). The search is bounded: the index on place, time and category reads only the
+-- cases in a box one radius wide and in the window.
+CREATE OR REPLACE FUNCTION gisapp_duplicate_of(cat text, pt geometry, at timestamptz, before bigint,
+                                               radius double precision, hours double precision)
+RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+    SELECT o.id FROM incident o
+    WHERE ST_DWithin(o.geom, pt, radius / (111000.0 * greatest(cos(radians(least(abs(ST_Y(pt)) + 0.1, 89.9))), 0.01)))
+      AND o.reported_at BETWEEN at - make_interval(secs => hours * 3600) AND at
+      AND o.category = cat AND o.duplicate_of IS NULL
+      AND o.status IN (SELECT code FROM case_status WHERE open)   -- read once per query
+      AND ST_DistanceSphere(o.geom, pt) <= radius
+      AND (before IS NULL OR o.id < before)
+    ORDER BY o.geom <-> pt, o.id
+    LIMIT 1
+$$;
+
+-- The same for one new report, with its category's radius and window (none for a radius of 0).
+CREATE OR REPLACE FUNCTION gisapp_find_duplicate(cat text, pt geometry, at timestamptz) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
     radius double precision;
     hours double precision;
-    not_open text[] := ARRAY(SELECT code FROM case_status WHERE NOT open ORDER BY code);
-    found bigint;
 BEGIN
     SELECT dup_radius_m, dup_window_hours INTO radius, hours FROM category WHERE code = cat;
     IF NOT (radius > 0) OR pt IS NULL THEN
         RETURN NULL;
     END IF;
-    SELECT o.id INTO found FROM incident o
-    WHERE ST_DWithin(o.geom, pt, radius / (111000.0 * greatest(cos(radians(least(abs(ST_Y(pt)) + 0.1, 89.9))), 0.01)))
-      AND o.category = cat AND o.duplicate_of IS NULL
-      AND o.status <> ALL(not_open)
-      AND o.reported_at BETWEEN at - make_interval(secs => hours * 3600) AND at
-      AND ST_DistanceSphere(o.geom, pt) <= radius
-      AND (before IS NULL OR o.id < before)
-    ORDER BY o.geom <-> pt, o.id
-    LIMIT 1;
-    RETURN found;
+    RETURN (SELECT d FROM gisapp_duplicate_of(cat, pt, at, NULL, radius, hours) d);
 END $$;
 
 CREATE OR REPLACE FUNCTION gisapp_incident_plan() RETURNS trigger LANGUAGE plpgsql AS $$
