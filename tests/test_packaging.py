@@ -39,6 +39,14 @@ def test_every_setting_is_documented_with_an_example():
             f"{var} needs a row with an example in README's settings table"
 
 
+def test_every_variable_the_scripts_read_is_documented_with_an_example():
+    read = set()
+    for script in [*(ROOT / "scripts").glob("*.sh"), ROOT / "Makefile"]:
+        read |= set(re.findall(r"\b(GISAPP_[A-Z_]+)\b", script.read_text(encoding="utf-8")))
+    missing = [v for v in sorted(read) if not re.search(rf"^\| `{v}` \|.*\| `{v}=\S+", README, re.M)]
+    assert not missing, f"README's settings table needs a row with an example for {missing}"
+
+
 def _commands(group: click.Group, prefix: str = "gisapp"):
     for name, cmd in group.commands.items():
         if isinstance(cmd, click.Group):
