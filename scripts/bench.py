@@ -1,9 +1,10 @@
 """`make bench`: the write path at city scale, each figure as a ratio against a baseline measured in the same run.
 
-Uses a scratch database `<DATABASE_URL's db>_bench`, rebuilt each time, holding the synthetic city
+Uses a scratch database `<DATABASE_URL's db>_bench`, kept between runs (BENCH_REBUILD=1), holding the synthetic city
 (`gisapp demo generate --scale city`, or BENCH_SCALE=town for a quick look) and New York's community
 districts in a draft generation. Rows:
-- point lookup through the ST_Subdivide pieces vs ST_Covers on the whole polygons (NYC's detailed districts);
+- point lookup through the ST_Subdivide pieces vs ST_Covers on the whole polygons (NYC's detailed districts),
+  timed in the server;
 - one INSERT with every rule (assignment, owner level, deadlines, duplicate hint, event) vs the same
   INSERT into a copy of the table without triggers or constraints;
 - bulk import (`gisapp reports import`'s path: parse, check, COPY into incident_intake, rules set-based)
