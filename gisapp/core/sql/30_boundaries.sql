@@ -127,15 +127,14 @@ END $$;
 
 -- The nearest area within max_m metres; rule 2 above.
 CREATE OR REPLACE FUNCTION gisapp_nearest(pt geometry, gen integer, max_m double precision,
-                                          OUT area_id bigint, OUT distance_m double precision)
+                                          OUT area_id bigint, OUT distance_m double precision,
+                                          owner area_level DEFAULT NULL)   -- a batch knows it already
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-DECLARE
-    owner area_level;
 BEGIN
     IF max_m <= 0 THEN
         RETURN;
     END IF;
-    owner := gisapp_owner_level(gen);
+    owner := coalesce(owner, gisapp_owner_level(gen));
     IF owner >= 'grid' THEN   -- the owner levels' own index (rule 0: nearly every generation)
         SELECT p.area_id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
         FROM area_piece p

@@ -98,7 +98,7 @@ BEGIN
     snapped AS (
         SELECT c.id, x.area_id AS leaf, x.distance_m
         FROM (SELECT * FROM covered WHERE hit_leaf IS NULL AND geom IS NOT NULL) c,
-             LATERAL gisapp_nearest(c.geom, gen, v_snap) x
+             LATERAL gisapp_nearest(c.geom, gen, v_snap, v_owner) x
     ),
     fresh AS (
         SELECT o.*, coalesce(c.hit_leaf, sn.leaf) AS leaf, sn.distance_m AS new_snapped_m

@@ -69,7 +69,7 @@ BEGIN
     snapped AS (           -- rule 2, for the few the pieces miss: the nearest within the snap distance
         SELECT c.n, x.area_id, x.distance_m
         FROM (SELECT * FROM covered WHERE hit_leaf IS NULL AND pt IS NOT NULL) c,
-             LATERAL gisapp_nearest(c.pt, v_gen, v_snap) x
+             LATERAL gisapp_nearest(c.pt, v_gen, v_snap, v_owner) x
     ),
     located AS (
         SELECT c.*, coalesce(c.hit_leaf, near.area_id) AS leaf, near.distance_m AS snapped_m
