@@ -80,7 +80,9 @@ END $$;
 CREATE OR REPLACE FUNCTION gisapp_owner_level(gen integer) RETURNS area_level
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM area WHERE generation_id = gen AND level = 'grid') THEN
+    -- min() and max() over the (generation_id, level) index: a generic plan may answer EXISTS by
+    -- reading every area of every generation when the answer is no.
+    IF (SELECT min(level) FROM area WHERE generation_id = gen AND level >= 'grid') = 'grid' THEN
         RETURN 'grid';
     END IF;
     RETURN (SELECT max(level) FROM area WHERE generation_id = gen);
@@ -119,7 +121,8 @@ BEGIN
     WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
     ORDER BY p.level DESC, p.rank
     LIMIT 1;
-    IF hit IS NULL OR NOT EXISTS (SELECT 1 FROM area a WHERE a.generation_id = gen AND a.level > lvl) THEN
+    -- (max(), not EXISTS: a generic plan may answer EXISTS by reading every area of every generation)
+    IF hit IS NULL OR (SELECT max(a.level) FROM area a WHERE a.generation_id = gen) <= lvl THEN
         RETURN hit;
     END IF;
     RETURN NULL;

@@ -171,9 +171,10 @@ BEGIN
         CROSS JOIN LATERAL gisapp_duplicate_of(n.category, n.geom, n.reported_at, n.id,
                                                c.dup_radius_m, c.dup_window_hours) x(dup)
         WHERE n.id = ANY (v_ids) AND n.id BETWEEN v_ids[1] AND v_ids[cardinality(v_ids)] AND n.geom IS NOT NULL;
-        -- by key, not by a join: with nested loops off, a join would read every case stored
-        UPDATE incident i SET possible_duplicate_of = v_dups[array_position(v_dup_ids, i.id)]
-        WHERE i.id = ANY (v_dup_ids);
+        -- the cases by key (without it, with nested loops off, the join would read every case stored)
+        UPDATE incident i SET possible_duplicate_of = u.dup
+        FROM unnest(v_dup_ids, v_dups) u(id, dup)
+        WHERE i.id = u.id AND i.id = ANY (v_dup_ids);
         GET DIAGNOSTICS n_dups = ROW_COUNT;
     END IF;
 
