@@ -96,6 +96,21 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code
 $$;
 
+-- Rules 0 and 1 for the set-based paths (the bulk path, activation), given the generation's owner
+-- level: the owner area covering each point, or none (also for a NULL point, which skips the probe).
+-- LANGUAGE sql and one query, so the planner inlines it into the caller's LATERAL join: one index probe
+-- per point, through the owner levels' own index when the generation has grids.
+CREATE OR REPLACE FUNCTION gisapp_covering_owner(pt geometry, gen integer, owner area_level)
+RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+    (SELECT p.area_id FROM area_piece p
+     WHERE owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen AND ST_Covers(p.geom, pt)
+     ORDER BY p.level DESC, p.rank LIMIT 1)
+    UNION ALL
+    (SELECT p.area_id FROM area_piece p
+     WHERE owner < 'grid' AND p.level >= owner AND p.generation_id = gen AND ST_Covers(p.geom, pt)
+     ORDER BY p.level DESC, p.rank LIMIT 1)
+$$;
+
 -- The deepest owner area covering a point; rule 1 above.
 -- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
 CREATE OR REPLACE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint

@@ -6,8 +6,8 @@
 -- (an escalation is kept where the new chain has an area at that level; deadlines move only with a
 -- new owner level, for the stages not yet passed). The row triggers stand aside (gisapp.intake).
 
--- Hash joins only, but for the spatial probes (LATERAL, one index probe per row), as in 45_intake_batch.sql;
--- in a generation with grids (rule 0) they use the owner levels' own index.
+-- Hash joins only, but for the spatial probes (LATERAL gisapp_covering_owner, one index probe per row),
+-- as in 45_intake_batch.sql.
 CREATE OR REPLACE FUNCTION gisapp_generation_rehome() RETURNS trigger LANGUAGE plpgsql
 SET jit = off SET enable_mergejoin = off SET enable_nestloop = off AS $$
 DECLARE
@@ -45,27 +45,14 @@ BEGIN
     ANALYZE gisapp_twin;
 
     UPDATE building b SET area_id = l.leaf
-    FROM (SELECT x.id, coalesce(tw.new_id, own.leaf, cov.leaf) AS leaf FROM building x
+    FROM (SELECT x.id, coalesce(tw.new_id, cov.leaf) AS leaf FROM building x
           LEFT JOIN gisapp_twin tw ON tw.old_id = x.area_id AND ST_Covers(tw.geom, x.point)
-          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                             WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.point) AND tw.new_id IS NULL
-                             ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
-          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                             WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.point) AND tw.new_id IS NULL
-                             ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true) l
+          LEFT JOIN LATERAL gisapp_covering_owner(CASE WHEN tw.new_id IS NULL THEN x.point END,
+                                                  gen, v_owner) cov(leaf) ON true) l
     WHERE b.id = l.id AND b.area_id IS DISTINCT FROM l.leaf;
     UPDATE checkpoint c SET area_id = l.leaf
-    FROM (SELECT x.id, coalesce(own.leaf, cov.leaf) AS leaf FROM checkpoint x
-          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                             WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.geom)
-                             ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
-          LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                             WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = gen
-                               AND ST_Covers(p.geom, x.geom)
-                             ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true) l
+    FROM (SELECT x.id, cov.leaf FROM checkpoint x
+          LEFT JOIN LATERAL gisapp_covering_owner(x.geom, gen, v_owner) cov(leaf) ON true) l
     WHERE c.id = l.id AND c.area_id IS DISTINCT FROM l.leaf;
 
     PERFORM set_config('gisapp.intake', 'on', true);
@@ -81,19 +68,13 @@ BEGIN
         FROM open_case o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
     ),
     covered AS MATERIALIZED (
-        SELECT o.id, o.geom, coalesce(bb.leaf, tw.new_id, own.leaf, cov.leaf) AS hit_leaf
+        SELECT o.id, o.geom, coalesce(bb.leaf, tw.new_id, cov.leaf) AS hit_leaf
         FROM open_case o
         LEFT JOIN by_building bb ON bb.id = o.id
         LEFT JOIN gisapp_twin tw ON tw.old_id = o.micro_grid_id AND o.snapped_m IS NULL AND bb.leaf IS NULL
                                 AND ST_Covers(tw.geom, o.geom)
-        LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                           WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen
-                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL AND tw.new_id IS NULL
-                           ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
-        LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p
-                           WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = gen
-                             AND ST_Covers(p.geom, o.geom) AND bb.leaf IS NULL AND tw.new_id IS NULL
-                           ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true
+        LEFT JOIN LATERAL gisapp_covering_owner(CASE WHEN bb.leaf IS NULL AND tw.new_id IS NULL THEN o.geom END,
+                                                gen, v_owner) cov(leaf) ON true
     ),
     snapped AS (
         SELECT c.id, x.area_id AS leaf, x.distance_m

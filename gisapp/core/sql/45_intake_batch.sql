@@ -55,16 +55,10 @@ BEGIN
         LEFT JOIN area ba ON ba.id = b.area_id AND ba.generation_id = v_gen
     ),
     covered AS (           -- rule 1: the deepest owner area covering the point, then the smallest, then the code
-        SELECT s.*, coalesce(s.building_leaf, own.leaf, cov.leaf) AS hit_leaf
+        SELECT s.*, coalesce(s.building_leaf, cov.leaf) AS hit_leaf
         FROM src s
-        LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p   -- the owner levels' own index
-                           WHERE v_owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = v_gen
-                             AND ST_Covers(p.geom, s.pt) AND s.building_leaf IS NULL
-                           ORDER BY p.level DESC, p.rank LIMIT 1) own ON true
-        LEFT JOIN LATERAL (SELECT p.area_id AS leaf FROM area_piece p   -- a generation without grids
-                           WHERE v_owner < 'grid' AND p.level >= v_owner AND p.generation_id = v_gen
-                             AND ST_Covers(p.geom, s.pt) AND s.building_leaf IS NULL
-                           ORDER BY p.level DESC, p.rank LIMIT 1) cov ON true
+        LEFT JOIN LATERAL gisapp_covering_owner(CASE WHEN s.building_leaf IS NULL THEN s.pt END,
+                                                v_gen, v_owner) cov(leaf) ON true
     ),
     snapped AS (           -- rule 2, for the few the pieces miss: the nearest within the snap distance
         SELECT c.n, x.area_id, x.distance_m

@@ -11,7 +11,7 @@ ALTER TABLE area_piece ALTER COLUMN rank SET NOT NULL;
 -- whose boxes also hold it.
 CREATE INDEX area_piece_owner_geom_idx ON area_piece USING gist (geom) WHERE level >= 'grid';
 
--- The duplicate search (gisapp_find_duplicate, core/sql/50_sla.sql) asks for cases near a point within a
+-- The duplicate search (gisapp_duplicate_of, core/sql/50_sla.sql) asks for cases near a point within a
 -- time window: one index on both (and the category) reads a few cases instead of a year of them. It
 -- leads with the point, so it serves the map's box and nearest-case queries too, and the index on the
 -- point alone goes: one GiST fewer for every case written.
