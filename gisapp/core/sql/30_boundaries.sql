@@ -96,51 +96,43 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT to_char(area_m2, 'FM0000000000000000.000000') || ' ' || code
 $$;
 
--- Rules 0 and 1 for the set-based paths (the bulk path, activation), given the generation's owner
--- level: the owner area covering each point, or none (also for a NULL point, which skips the probe).
--- LANGUAGE sql and one query, so the planner inlines it into the caller's LATERAL join: one index probe
--- per point, through the owner levels' own index when the generation has grids.
-CREATE OR REPLACE FUNCTION gisapp_covering_owner(pt geometry, gen integer, owner area_level)
+-- Rule 1 among the areas of `lowest` level and below: the deepest covering the point, then the tie-break
+-- (none for a NULL point, which skips the probe). LANGUAGE sql and one query, so the planner inlines it
+-- where it is called; given the literal 'grid', the probe reads the owner levels' own index.
+CREATE OR REPLACE FUNCTION gisapp_covering_at(pt geometry, gen integer, lowest area_level)
 RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
-    (SELECT p.area_id FROM area_piece p
-     WHERE owner >= 'grid' AND p.level >= 'grid' AND p.generation_id = gen AND ST_Covers(p.geom, pt)
-     ORDER BY p.level DESC, p.rank LIMIT 1)
-    UNION ALL
-    (SELECT p.area_id FROM area_piece p
-     WHERE owner < 'grid' AND p.level >= owner AND p.generation_id = gen AND ST_Covers(p.geom, pt)
-     ORDER BY p.level DESC, p.rank LIMIT 1)
+    SELECT p.area_id FROM area_piece p
+    WHERE p.level >= lowest AND p.generation_id = gen AND ST_Covers(p.geom, pt)
+    ORDER BY p.level DESC, p.rank LIMIT 1
 $$;
 
--- The deepest owner area covering a point; rule 1 above.
+-- Rules 0 and 1 for the set-based paths (the bulk path, activation), given the generation's owner level:
+-- inlined into the caller's LATERAL join, one index probe per point.
+CREATE OR REPLACE FUNCTION gisapp_covering_owner(pt geometry, gen integer, owner area_level)
+RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+    SELECT c FROM gisapp_covering_at(pt, gen, 'grid') c WHERE owner >= 'grid'
+    UNION ALL
+    SELECT c FROM gisapp_covering_at(pt, gen, owner) c WHERE owner < 'grid'
+$$;
+
+-- The deepest owner area covering a point; rules 0 and 1 above, for one point.
 -- plpgsql, not LANGUAGE sql: its query plan is cached per session instead of made on every call.
 CREATE OR REPLACE FUNCTION gisapp_locate(pt geometry, gen integer) RETURNS bigint
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
     hit bigint;
-    lvl area_level;
+    owner area_level;
 BEGIN
-    -- A grid or micro-grid covering the point always owns it: one probe of the owner levels' own index,
-    -- which holds no district, street or community piece. No join: a cached generic plan may hash-join
-    -- all of a city's areas for each point.
-    SELECT p.area_id INTO hit
-    FROM area_piece p
-    WHERE p.level >= 'grid' AND p.generation_id = gen AND ST_Covers(p.geom, pt)
-    ORDER BY p.level DESC, p.rank
-    LIMIT 1;
-    IF hit IS NOT NULL THEN
-        RETURN hit;
+    -- Nearly every generation has grids, so try their owners first without asking: one probe of the
+    -- owner levels' own index. Only when it misses, rule 0 for a generation without grids.
+    SELECT c INTO hit FROM gisapp_covering_at(pt, gen, 'grid') c;
+    IF hit IS NULL THEN
+        owner := gisapp_owner_level(gen);
+        IF owner < 'grid' THEN
+            SELECT c INTO hit FROM gisapp_covering_at(pt, gen, owner) c;
+        END IF;
     END IF;
-    -- Otherwise the deepest area covering it, which owns only in a generation with nothing deeper (rule 0).
-    SELECT p.area_id, p.level INTO hit, lvl
-    FROM area_piece p
-    WHERE p.generation_id = gen AND ST_Covers(p.geom, pt)
-    ORDER BY p.level DESC, p.rank
-    LIMIT 1;
-    -- (max(), not EXISTS: a generic plan may answer EXISTS by reading every area of every generation)
-    IF hit IS NULL OR (SELECT max(a.level) FROM area a WHERE a.generation_id = gen) <= lvl THEN
-        RETURN hit;
-    END IF;
-    RETURN NULL;
+    RETURN hit;
 END $$;
 
 -- The nearest area within max_m metres; rule 2 above.

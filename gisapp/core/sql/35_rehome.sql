@@ -62,14 +62,13 @@ BEGIN
     SELECT i.*, s.intake, s.open, s.stage
     FROM incident i JOIN case_status s ON s.code = i.status AND s.open;
     ANALYZE gisapp_open;
-    WITH open_case AS (SELECT * FROM gisapp_open),
-    by_building AS (        -- the QR flow: the building's own micro-grid wins (just re-homed above)
+    WITH by_building AS (        -- the QR flow: the building's own micro-grid wins (just re-homed above)
         SELECT o.id, b.area_id AS leaf
-        FROM open_case o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
+        FROM gisapp_open o JOIN building b ON b.id = o.building_id JOIN area a ON a.id = b.area_id AND a.generation_id = gen
     ),
     covered AS MATERIALIZED (
         SELECT o.id, o.geom, coalesce(bb.leaf, tw.new_id, cov.leaf) AS hit_leaf
-        FROM open_case o
+        FROM gisapp_open o
         LEFT JOIN by_building bb ON bb.id = o.id
         LEFT JOIN gisapp_twin tw ON tw.old_id = o.micro_grid_id AND o.snapped_m IS NULL AND bb.leaf IS NULL
                                 AND ST_Covers(tw.geom, o.geom)
@@ -83,7 +82,7 @@ BEGIN
     ),
     fresh AS (
         SELECT o.*, coalesce(c.hit_leaf, sn.leaf) AS leaf, sn.distance_m AS new_snapped_m
-        FROM open_case o
+        FROM gisapp_open o
         JOIN covered c ON c.id = o.id
         LEFT JOIN snapped sn ON sn.id = o.id
     ),
