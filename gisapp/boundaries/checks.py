@@ -1,49 +1,53 @@
-"""Coverage checks of a generation, in m², computed in PostGIS: nesting, sibling overlaps, gaps, orphans."""
+"""Validation of a generation before it goes live: what gisapp_generation_problems (core/sql/33_validate.sql)
+finds, with sizes in m² and geometry to draw. Blocking problems stop activation; the rest are warnings."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gisapp.core.settings import Settings, get_settings
+
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str          # outside_parent, overlap, gap, orphan
-    code: str
-    other: str | None
+    kind: str          # a boundary_problem code (revision 0010)
+    code: str          # the area, building or checkpoint
+    other: str | None  # the other area(s), or what a sliver is, or a name
     m2: float
-    sliver: bool       # below the sliver threshold: reported, not an error
+    blocking: bool
+    geometry: dict | None = None   # GeoJSON, when asked for
+
+    @property
+    def sliver(self) -> bool:
+        return self.kind == "sliver"
 
 
-def check_generation(conn: Connection, generation: int, sliver_m2: float) -> list[Finding]:
-    """Nesting, sibling overlaps and gaps, with areas in m²; all computed in PostGIS."""
-    rows = conn.execute(sa.text("""
-        SELECT 'outside_parent' AS kind, c.code, p.code AS other,
-               ST_Area(ST_Difference(c.geom, p.geom)::geography) AS m2
-        FROM area c JOIN area p ON p.id = c.parent_id
-        WHERE c.generation_id = :g AND NOT ST_Covers(p.geom, c.geom)
-        UNION ALL
-        SELECT 'overlap', a.code, b.code, ST_Area(ST_Intersection(a.geom, b.geom)::geography)
-        FROM area a JOIN area b ON a.generation_id = b.generation_id AND a.level = b.level
-             AND a.code < b.code AND a.geom && b.geom
-        WHERE a.generation_id = :g AND ST_Relate(a.geom, b.geom, '2********')
-        UNION ALL
-        -- a parent with no children is all gap, when its generation has levels below it
-        SELECT 'gap', p.code, NULL,
-               ST_Area(coalesce(ST_Difference(p.geom, ST_Union(c.geom)), p.geom)::geography)
-        FROM area p LEFT JOIN area c ON c.parent_id = p.id
-        WHERE p.generation_id = :g
-          AND EXISTS (SELECT 1 FROM area d WHERE d.generation_id = :g AND d.level > p.level)
-        GROUP BY p.id, p.code, p.geom
-        HAVING count(c.id) = 0 OR NOT ST_Covers(ST_Union(c.geom), p.geom)
-        UNION ALL
-        -- no parent although a level above exists: its area counts as a problem in full
-        SELECT 'orphan', c.code, NULL, c.area_m2
-        FROM area c
-        WHERE c.generation_id = :g AND c.parent_id IS NULL
-          AND EXISTS (SELECT 1 FROM area u WHERE u.generation_id = :g AND u.level < c.level)
-        ORDER BY 4 DESC"""), {"g": generation}).all()
-    return [Finding(kind, code, other, float(m2), float(m2) < sliver_m2)
-            for kind, code, other, m2 in rows if m2 is not None and m2 > 0]
+def check_generation(conn: Connection, generation: int, settings: Settings | None = None,
+                     geometry: bool = False) -> list[Finding]:
+    """Every problem of a generation, blocking ones first; tolerances from settings (GISAPP_SLIVER_M2,
+    GISAPP_SPLIT_M2)."""
+    settings = settings or get_settings()
+    shape = "ST_AsGeoJSON(geom, 7)" if geometry else "NULL"
+    rows = conn.execute(sa.text(f"""
+        SELECT kind, code, other, m2, blocking, {shape} AS geometry
+        FROM gisapp_generation_problems(:g, :sliver, :split)"""),
+        {"g": generation, "sliver": settings.sliver_m2, "split": settings.split_m2}).all()
+    return [Finding(kind, code, other, float(m2), blocking, json.loads(g) if g else None)
+            for kind, code, other, m2, blocking, g in rows]
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.blocking]
+
+
+def as_geojson(findings: list[Finding]) -> dict:
+    """A FeatureCollection of the problems (found with geometry=True), to draw on a map or open in QGIS."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": f.geometry,
+         "properties": {"kind": f.kind, "code": f.code, "other": f.other, "m2": round(f.m2, 2),
+                        "blocking": f.blocking}}
+        for f in findings if f.geometry]}

@@ -8,7 +8,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .problems import ImportProblem
+from gisapp.core.settings import Settings
+
+from . import checks
+from .problems import GenerationProblems, ImportProblem
 
 
 def active_generation(conn: Connection) -> int | None:
@@ -42,8 +45,21 @@ def target_generation(conn: Connection, number: int | None) -> tuple[int, bool]:
     return number, created
 
 
-def activate(conn: Connection, generation: int) -> int:
-    """Make a generation the active one; returns how many open incidents were re-assigned."""
+def new_draft(conn: Connection, source: int | None = None, description: str | None = None) -> int:
+    """A draft copied from generation `source` (default: the active one); each area knows its origin."""
+    source = source or active_generation(conn)
+    if source is None or state(conn, source) is None:
+        raise ImportProblem([f"no generation {source} to copy" if source else "no active generation to copy"])
+    return conn.scalar(sa.text("SELECT gisapp_generation_copy(:s, :d)"), {"s": source, "d": description})
+
+
+def activate(conn: Connection, generation: int, settings: Settings | None = None, validate: bool = True) -> int:
+    """Make a generation the active one, unless validation finds a blocking problem; returns how many
+    open incidents were re-assigned. Raises GenerationProblems with the problems, writing nothing.
+    validate=False is for loaders of generated worlds, whose own tests check them (tests/demo)."""
+    problems = checks.blocking(checks.check_generation(conn, generation, settings)) if validate else []
+    if problems:
+        raise GenerationProblems(problems)
     return conn.scalar(sa.text("SELECT gisapp_activate_generation(:g)"), {"g": generation})
 
 

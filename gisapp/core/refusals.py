@@ -38,6 +38,9 @@ REASONS = {
     "unknown_department": N_("unknown department %(department)s"),
     "no_task": N_("no department task %(task)s"),
     "task_move": N_("task %(task)s is %(task_status)s; it cannot become %(task_next)s"),
+    "area_frozen": N_("area %(code)s is in generation %(generation)s, which is %(state)s: change boundaries "
+                      "in a draft, then activate it"),
+    "no_generation": N_("no generation %(generation)s"),
 }
 
 

@@ -40,6 +40,7 @@ class Generation(Base):
     activated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     synthetic: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())   # 0008
+    based_on: Mapped[int | None] = mapped_column(sa.ForeignKey("generation.id", ondelete="SET NULL"))  # 0010
 
 
 class Area(Base):
@@ -57,6 +58,8 @@ class Area(Base):
     responsible_phone: Mapped[str | None] = mapped_column(sa.Text)
     geom = mapped_column(_geom("MULTIPOLYGON"), nullable=False)
     area_m2: Mapped[float | None] = mapped_column(sa.Float, sa.Computed("st_area((geom)::geography)"))
+    origin_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="SET NULL"), index=True)  # 0010
+    version: Mapped[int] = mapped_column(sa.Integer, server_default="1")                                 # 0010
 
 
 class AreaPiece(Base):
@@ -369,6 +372,6 @@ class AuditLog(Base):
     ip: Mapped[str | None] = mapped_column(INET)
 
 
-from . import schema_intake  # noqa: E402,F401  (the bulk path's tables, on the same Base)
+from . import schema_intake, schema_planning  # noqa: E402,F401,I001  (bulk path's and planners' tables, same Base)
 
 metadata = Base.metadata

@@ -1,7 +1,8 @@
 """The shared vocabulary in Python: statuses, actions, satisfaction grades, task states, levels, roles.
 
 The database is the source: revision 0004's tables (case_status, case_action, satisfaction,
-task_status, area_level_label), revision 0005's user_role, 0006's report_source and the area_level enum.
+task_status, area_level_label), revision 0005's user_role, 0006's report_source, 0010's boundary_problem
+and change_class, and the area_level enum.
 vocabulary_generated.py is a copy written from it by `gisapp db vocabulary --write`, so models and
 labels can use it at import time without a connection; tests/core/test_vocabulary.py fails when the
 copy and a fresh database disagree.
@@ -49,6 +50,8 @@ _TABLES = {
     "TaskStatus": ("TASK_STATUSES", "SELECT code, label, next FROM task_status ORDER BY sort"),
     "Source": ("SOURCES", "SELECT code, label FROM report_source ORDER BY sort"),
     "Role": ("ROLES", "SELECT code, label, personal_data FROM user_role ORDER BY sort"),
+    "Problem": ("PROBLEMS", "SELECT code, label, blocking FROM boundary_problem ORDER BY sort"),
+    "ChangeClass": ("CHANGE_CLASSES", "SELECT code, label, colour, same_owner FROM change_class ORDER BY sort"),
     "Level": ("LEVELS", """SELECT l.level::text AS code, n.label
                            FROM unnest(enum_range(NULL::area_level)) WITH ORDINALITY l(level, sort)
                            JOIN area_level_label n ON n.level = l.level ORDER BY l.sort"""),

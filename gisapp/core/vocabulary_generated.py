@@ -133,6 +133,44 @@ ROLES = (
 )
 
 
+class Problem(NamedTuple):
+    code: str
+    label: str
+    blocking: bool
+
+
+PROBLEMS = (
+    Problem("orphan", N_("No parent"), True),
+    Problem("outside_parent", N_("Outside its parent"), True),
+    Problem("overlap", N_("Overlaps a sibling"), True),
+    Problem("gap", N_("Gap in its parent"), True),
+    Problem("split_building", N_("Building split between areas"), True),
+    Problem("lost_checkpoint", N_("Checkpoint outside every area"), True),
+    Problem("sliver", N_("Sliver"), False),
+    Problem("no_responsible", N_("No responsible person"), False),
+    Problem("no_population", N_("No population"), False),
+)
+
+
+class ChangeClass(NamedTuple):
+    code: str
+    label: str
+    colour: str
+    same_owner: bool
+
+
+CHANGE_CLASSES = (
+    ChangeClass("unchanged", N_("Unchanged"), "#bdbdbd", True),
+    ChangeClass("renamed", N_("Renamed"), "#80b1d3", True),
+    ChangeClass("recoded", N_("Recoded"), "#8dd3c7", True),
+    ChangeClass("reshaped", N_("Reshaped"), "#fdb462", True),
+    ChangeClass("split", N_("Split"), "#fb8072", False),
+    ChangeClass("merged", N_("Merged"), "#bc80bd", False),
+    ChangeClass("new", N_("New"), "#b3de69", False),
+    ChangeClass("removed", N_("Removed"), "#6a3d9a", False),
+)
+
+
 class Level(NamedTuple):
     code: str
     label: str

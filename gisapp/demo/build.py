@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
-from .build_areas import build_hierarchy, build_micro_grids, m2, road_lines, study_land
+from .build_areas import GRID, build_hierarchy, build_micro_grids, keep_buildings_whole, m2, rnd, road_lines, study_land
 from .build_features import building_addresses, make_checkpoints, make_incidents, number_buildings, prepare_buildings
 
 SEED = 20261123
@@ -76,6 +76,13 @@ def main() -> None:
     bld["micro"] = hit[1][np.argsort(hit[0])]
     hh = np.bincount(bld["micro"], weights=bld["households"], minlength=len(micro)).astype(int)
     levels = build_hierarchy(micro, adj, street_parts, roads, hh, rng)
+    # then each building whole in its micro-grid, and every level again the union of its micro-grids
+    micro = keep_buildings_whole(micro, bld.geometry.values)
+    for a in (a for items in levels.values() for a in items):
+        a["geometry"] = rnd(shapely.union_all([micro[n] for n in a["members"]], grid_size=GRID))
+    tree = STRtree(micro)
+    hit = tree.query(bld["pos"].values, predicate="within")
+    bld["micro"] = hit[1][np.argsort(hit[0])]
     worst = validate(levels, land, river)
 
     number_buildings(bld, levels)

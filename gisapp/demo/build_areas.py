@@ -320,3 +320,40 @@ def build_hierarchy(micro, adj, street_parts, roads, hh, rng) -> dict:
         a["responsible_name"], a["responsible_phone"] = person(rng)
     return lv
 
+
+
+def keep_buildings_whole(micro, footprints) -> list:
+    """Give each building's footprint whole to the micro-grid holding most of it: a Voronoi cut through a
+    building would split its households between two workers (validation's split_building). Overlapping
+    footprints go together. A micro-grid that would lose most of itself keeps its part: the building then
+    stays split, and validation says so."""
+    micro, footprints = list(micro), np.asarray(footprints)
+    group = np.arange(len(footprints))                 # union-find over overlapping footprints
+    for a, b in zip(*STRtree(footprints).query(footprints, predicate="overlaps")):
+        ra, rb = _root(group, a), _root(group, b)
+        group[max(ra, rb)] = min(ra, rb)
+    roots = np.array([_root(group, n) for n in range(len(footprints))])
+    tree = STRtree(micro)
+    for r in np.unique(roots):
+        foot = shapely.union_all(footprints[roots == r], grid_size=GRID)
+        near = tree.query(foot, predicate="intersects")
+        if len(near) < 2:
+            continue
+        parts = {int(k): _polygonal(shapely.intersection(micro[k], foot, grid_size=GRID)) for k in near}
+        j = max(parts, key=lambda k: shapely.area(parts[k]))
+        for k, taken in parts.items():
+            if k != j and 0 < shapely.area(taken) < 0.8 * shapely.area(micro[k]):
+                micro[k] = rnd(_polygonal(shapely.difference(micro[k], taken, grid_size=GRID)))
+                micro[j] = rnd(_polygonal(shapely.union(micro[j], taken, grid_size=GRID)))
+    return micro
+
+
+def _root(group, n):
+    while group[n] != n:
+        n = group[n]
+    return n
+
+
+def _polygonal(geom):
+    """The polygons of an overlay's result, without the lines and points where shapes only touch."""
+    return shapely.union_all([p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"], grid_size=GRID)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from gisapp.boundaries.generations import activate
+
+def activate(conn, generation: int) -> int:
+    """The database's own switch, as any writer calls it (the app's activate() validates first)."""
+    return conn.scalar(sa.text("SELECT gisapp_activate_generation(:g)"), {"g": generation})
 
 
 def _redraw(conn, shift: float = 0.0) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -48,21 +50,66 @@ def test_areas_import_finds_parents_spatially_and_check_reports_overlap(gisapp, 
     out = gisapp("areas", "import", kids, "--level", "grid", "--code-field", "c", "--name-field", "n",
                  "--generation", 77, "--commit").output
     assert "0 without a parent" in out
-    assert "overlap        K1 / K2" in out and "gap            P" in out
+    assert "overlap         K1 / K2" in out and "gap             P" in out
     result = gisapp("areas", "check", "--generation", 77, ok=False)
-    assert result.exit_code == 1 and "PROBLEM overlap" in result.output
+    assert result.exit_code == 1 and "ERROR   overlap" in result.output
 
 
-def test_generation_activation_is_a_dry_run_without_commit(gisapp, conn, tmp_path, write_geojson):
-    f = write_geojson(tmp_path / "g.geojson", [({"c": "A1", "n": "甲"}, SQ)])
-    gisapp("areas", "import", f, "--level", "grid", "--code-field", "c", "--name-field", "n", "--commit")
+def test_generation_activation_is_a_dry_run_without_commit(gisapp, conn):
+    out = gisapp("generations", "new", "--description", "next year's grid", "--commit").output
     draft = conn.scalar(sa.text("SELECT max(id) FROM generation WHERE state = 'draft'"))
     active = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    assert f"generation {draft}: draft with" in out and f"copied from generation {active}" in out
     assert "Dry run" in gisapp("generations", "activate", draft).output
     assert conn.scalar(sa.text("SELECT gisapp_active_generation()")) == active
     gisapp("generations", "activate", draft, "--commit")
     assert conn.scalar(sa.text("SELECT gisapp_active_generation()")) == draft
     assert "draft" not in gisapp("generations", "list").output.split("\n")[draft - 1]
+
+
+def test_a_generation_with_blocking_problems_is_not_activated_and_the_list_says_why(gisapp, conn, tmp_path,
+                                                                                     write_geojson):
+    f = write_geojson(tmp_path / "g.geojson", [({"c": "A1", "n": "甲"}, SQ)])
+    gisapp("areas", "import", f, "--level", "grid", "--code-field", "c", "--name-field", "n", "--commit")
+    draft = conn.scalar(sa.text("SELECT max(id) FROM generation WHERE state = 'draft'"))
+    active = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    refused = gisapp("generations", "activate", draft, "--commit", ok=False)
+    assert refused.exit_code == 1 and f"generation {draft} was not activated" in refused.output
+    assert "lost_checkpoint" in refused.output     # the demo's checkpoints would be in no area
+    assert conn.scalar(sa.text("SELECT gisapp_active_generation()")) == active
+    problems = tmp_path / "problems.geojson"
+    listed = gisapp("generations", "validate", draft, "--all", "--geojson", problems, ok=False)
+    assert listed.exit_code == 1 and "ERROR   lost_checkpoint" in listed.output
+    assert "warning no_responsible  A1" in listed.output
+    drawn = json.loads(problems.read_text(encoding="utf-8"))["features"]
+    assert {d["properties"]["kind"] for d in drawn} == {"lost_checkpoint", "no_responsible", "no_population"}
+
+
+def test_diff_names_the_changes_and_what_moves_and_stores_them_only_with_commit(gisapp, conn, tmp_path, count):
+    gisapp("generations", "new", "--commit")
+    draft = conn.scalar(sa.text("SELECT max(id) FROM generation WHERE state = 'draft'"))
+    first = conn.execute(sa.text("""SELECT a.code, b.code FROM area a JOIN area b ON b.parent_id = a.parent_id
+        AND b.code > a.code AND ST_Relate(a.geom, b.geom, 'F***1****')
+        WHERE a.generation_id = :g AND a.level = 'micro_grid' ORDER BY a.code LIMIT 1"""), {"g": draft}).one()
+    conn.execute(sa.text("""UPDATE area a SET geom = ST_Multi(ST_Union(a.geom, b.geom)) FROM area b
+        WHERE a.generation_id = :g AND b.generation_id = :g AND a.code = :a AND b.code = :b"""),
+                 {"g": draft, "a": first[0], "b": first[1]})
+    conn.execute(sa.text("DELETE FROM area WHERE generation_id = :g AND code = :b"), {"g": draft, "b": first[1]})
+    changed = tmp_path / "changed.geojson"
+    out = gisapp("generations", "diff", draft, "--list", "--geojson", changed).output
+    assert "unchanged, 1 merged\n" in out and "Dry run" in out and count("area_change") == 0
+    assert f"→ {first[0]}" in out        # the removed micro-grid's buildings and cases move to the merged one
+    assert [f["properties"]["class"] for f in json.loads(changed.read_text(encoding="utf-8"))["features"]] == \
+        ["merged"]
+    gisapp("generations", "diff", draft, "--commit")
+    assert count("area_change", f"generation_id = {draft}") > 300
+
+
+def test_areas_export_writes_the_format_of_its_extension(gisapp, tmp_path):
+    out = gisapp("areas", "export", "--level", "grid", "-o", tmp_path / "grids.fgb").output
+    assert "40 grid areas written" in out and (tmp_path / "grids.fgb").stat().st_size > 1000
+    refused = gisapp("areas", "export", "--level", "grid", "-o", tmp_path / "grids.txt", ok=False)
+    assert refused.exit_code == 1 and "extension must be one of" in refused.output
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
@@ -116,4 +163,4 @@ def test_check_reports_childless_parents_and_orphans(gisapp, conn, tmp_path, wri
         gisapp("areas", "import", path, "--level", level, "--code-field", "c", "--name-field", "n",
                "--generation", 92, "--commit")
     out = gisapp("areas", "check", "--generation", 92, ok=False).output
-    assert "gap            P2" in out and "orphan         LOST" in out and "gap            P1" not in out
+    assert "gap             P2" in out and "orphan          LOST" in out and "gap             P1" not in out

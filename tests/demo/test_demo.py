@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gisapp.boundaries.checks import check_generation
+from gisapp.boundaries.checks import blocking, check_generation
 from gisapp.core.vocabulary import STATUS_CODES
 
 
@@ -15,7 +15,7 @@ def test_hierarchy_sizes_are_realistic(sql):
 
 def test_every_level_tiles_its_parent_without_gaps_or_overlaps(conn):
     gen = conn.exec_driver_sql("SELECT gisapp_active_generation()").scalar()
-    problems = [f for f in check_generation(conn, gen, sliver_m2=1.0) if not f.sliver]
+    problems = blocking(check_generation(conn, gen))   # buildings and checkpoints included
     assert problems == []
 
 

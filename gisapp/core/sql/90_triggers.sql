@@ -12,7 +12,8 @@
 -- incident_event:                  BEFORE 10 stamp (user, gisapp.at)* · 10 append-only · AFTER 50 notify*
 -- generation:                      BEFORE 10 no back to draft · AFTER 50 notify · 60 re-home (35_rehome.sql)
 --                                  · deferred 90 exactly one active
--- area:                            BEFORE 10 check parent · AFTER 50 sync pieces
+-- area:                            BEFORE 05 frozen outside drafts · 10 check parent · 90 version
+--                                  · AFTER 50 sync pieces
 -- building, checkpoint:            BEFORE 10 place in their area
 -- attachment:                      BEFORE 10 append-only
 -- audit_log:                       BEFORE 10 append-only
@@ -31,8 +32,12 @@ CREATE CONSTRAINT TRIGGER generation_90_exactly_one_active
     AFTER INSERT OR UPDATE OR DELETE ON generation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gisapp_generation_guard();
 
+CREATE TRIGGER area_05_frozen BEFORE INSERT OR UPDATE OR DELETE ON area
+    FOR EACH ROW EXECUTE FUNCTION gisapp_area_frozen();
 CREATE TRIGGER area_10_check_parent BEFORE INSERT OR UPDATE OF parent_id, level, generation_id ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_check_parent();
+CREATE TRIGGER area_90_version BEFORE UPDATE ON area
+    FOR EACH ROW EXECUTE FUNCTION gisapp_area_version();
 CREATE TRIGGER area_50_sync_pieces AFTER INSERT OR UPDATE OF geom, generation_id, level, code ON area
     FOR EACH ROW EXECUTE FUNCTION gisapp_area_sync_pieces();
 
