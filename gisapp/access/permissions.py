@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.call_out": frozenset({"admin", "operator"}),
     "tasks.move": frozenset({"admin", "operator", "department"}),
     "links.create": frozenset({"admin", "operator"}),
+    "boundaries.edit": frozenset({"admin", "planner"}),   # drafts: edit, validate, compare, activate, export
     "audit.read": frozenset({"admin"}),
 }
 

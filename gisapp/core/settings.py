@@ -79,6 +79,7 @@ class Settings(BaseModel):
     split_m2: float = env("GISAPP_SPLIT_M2", 1.0, ge=0)
     same_iou: float = env("GISAPP_SAME_IOU", 0.98, gt=0.5, le=1)
     match_share: float = env("GISAPP_MATCH_SHARE", 0.8, gt=0.5, le=1)
+    edit_snap_m: float = env("GISAPP_EDIT_SNAP_M", 3.0, ge=0)
     max_body_bytes: int = env("GISAPP_MAX_BODY_BYTES", 4_194_304, ge=65_536)
     secret_key: str = env("GISAPP_SECRET_KEY", DEV_SECRET, min_length=16)
     demo: bool = env("GISAPP_DEMO", False)

@@ -11,7 +11,17 @@ from __future__ import annotations
 from flask_babel import get_locale, gettext, pgettext
 
 from gisapp.core.errors import N_, ApiError, Text
-from gisapp.core.vocabulary_generated import ACTIONS, LEVELS, ROLES, SATISFACTIONS, SOURCES, STATUSES, TASK_STATUSES
+from gisapp.core.vocabulary_generated import (
+    ACTIONS,
+    CHANGE_CLASSES,
+    LEVELS,
+    PROBLEMS,
+    ROLES,
+    SATISFACTIONS,
+    SOURCES,
+    STATUSES,
+    TASK_STATUSES,
+)
 
 LEVEL_LABELS = {lv.code: lv.label for lv in LEVELS}
 STATUS_LABELS = {s.code: s.label for s in STATUSES}
@@ -21,6 +31,11 @@ SATISFACTION_LABELS = {s.code: s.label for s in SATISFACTIONS}
 TASK_LABELS = {t.code: t.label for t in TASK_STATUSES}
 ROLE_LABELS = {r.code: r.label for r in ROLES}
 SOURCE_LABELS = {s.code: s.label for s in SOURCES}
+PROBLEM_LABELS = {p.code: p.label for p in PROBLEMS}        # what boundary validation finds
+# the planner's edits (area_edit.action), as the page and the refusals name them
+EDIT_LABELS = {"transfer": N_("border move"), "split": N_("split"), "merge": N_("merge"), "draw": N_("new area"),
+               "attributes": N_("attribute change"), "undo": N_("undo")}
+CHANGE_LABELS = {c.code: c.label for c in CHANGE_CLASSES}   # how an area changed between generations
 
 # Fields the console names in its messages ("Note: a reason is required").
 FIELD_NAMES = {"note": N_("Note"), "satisfaction": N_("Satisfaction"), "duplicate_of": N_("Duplicate of"),
@@ -28,7 +43,10 @@ FIELD_NAMES = {"note": N_("Note"), "satisfaction": N_("Satisfaction"), "duplicat
                "actor": N_("Who"), "status": N_("Status"), "id": N_("Case"), "task": N_("Department task"),
                "lon": N_("Longitude"), "lat": N_("Latitude"), "attachments": N_("Photo"),
                "permission": N_("Permission"), "category": N_("Category"), "area": N_("Area"),
-               "q": N_("Search"), "from": N_("From"), "to": N_("To"), "level": N_("Owner level")}
+               "q": N_("Search"), "from": N_("From"), "to": N_("To"), "level": N_("Owner level"),
+               "polygon": N_("Drawn shape"), "line": N_("Drawn line"), "code": N_("Code"), "new_code": N_("Code"),
+               "name": N_("Name"), "keep": N_("Area"), "absorb": N_("Neighbour"), "parent": N_("Parent"),
+               "generation": N_("Generation"), "population": N_("Population"), "households": N_("Households")}
 
 
 def in_chinese() -> bool:
@@ -52,7 +70,7 @@ def _listed(words: list[str]) -> str:
 # How each parameter of a message is said: a code becomes its label.
 _PARAMS = {"status": lambda v: label(STATUS_LABELS, v), "to_status": lambda v: label(STATUS_LABELS, v),
            "action": action_label, "actions": lambda v: _listed([action_label(a) for a in v]),
-           "level": lambda v: label(LEVEL_LABELS, v),
+           "level": lambda v: label(LEVEL_LABELS, v), "edit": lambda v: label(EDIT_LABELS, v),
            "task_status": lambda v: label(TASK_LABELS, v), "task_next": lambda v: label(TASK_LABELS, v),
            "satisfactions": lambda v: _listed([label(SATISFACTION_LABELS, s) for s in v])}
 

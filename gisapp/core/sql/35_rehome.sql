@@ -1,6 +1,7 @@
 -- Activation (issue 12 §4): when a generation becomes active, by any writer, everything that points
 -- into areas moves to it at once, set-based, in the activating transaction: buildings, checkpoints,
--- and open cases, each re-homed case with one 'reassign' event that says what changed and what it was.
+-- and open cases, each re-homed case with one 'reassign' event that says what changed and what it was,
+-- and who is responsible for it now (the new owner area's responsible person).
 -- Closed and cancelled cases keep the areas they were handled in, so past KPIs stay true.
 -- The rule for a point is 30_boundaries.sql's; the owner level and deadlines follow gisapp_incident_plan
 -- (an escalation is kept where the new chain has an area at that level; deadlines move only with a
@@ -156,9 +157,13 @@ BEGIN
                    WHERE v IS DISTINCT FROM was), '{}')
                || jsonb_build_object('was', jsonb_build_object(
                    'generation_id', d.generation_id, 'micro_grid_id', d.micro_grid_id, 'grid_id', d.grid_id,
-                   'community_id', d.community_id, 'street_id', d.street_id, 'owner_level', d.owner_level)),
+                   'community_id', d.community_id, 'street_id', d.street_id, 'owner_level', d.owner_level))
+               || jsonb_strip_nulls(jsonb_build_object('responsible', r.responsible_name)),
                v_user
         FROM moved d
+        LEFT JOIN area r ON r.id = (ARRAY[d.new_district, d.new_street, d.new_community, d.new_grid,
+                                          d.new_micro_grid])[array_position(enum_range(NULL::area_level),
+                                                                            d.new_owner_level)]
         ORDER BY d.id
     )
     SELECT count(*) INTO n_moved FROM moved;

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from . import audit, boundaries, cases, live, not_found_404, screen, tasks
+    from . import audit, boundaries, cases, live, not_found_404, planner, screen, tasks
     from .map import page, search_box, view
 
-    for element in (live, view, page, search_box, screen, cases, tasks, boundaries, audit, not_found_404):
+    for element in (live, view, page, search_box, screen, cases, tasks, boundaries, planner, audit, not_found_404):
         element.register(app)

@@ -13,12 +13,13 @@ from .i18n import ROLE_LABELS, label
 
 # (permission, path, label): a link is shown only to roles that may open its page.
 PAGES = [("map.view", "/", "Map"), ("screen.view", "/screen", "Big screen"), ("areas.read", "/areas", "Areas"),
-         ("cases.read", "/cases", "Cases"), ("tasks.move", "/tasks", "Tasks"), ("audit.read", "/audit", "Audit")]
+         ("cases.read", "/cases", "Cases"), ("tasks.move", "/tasks", "Tasks"),
+         ("boundaries.edit", "/planner", "Planner"), ("audit.read", "/audit", "Audit")]
 
 
 def _links(who) -> list:
     names = {"Map": _("Map"), "Big screen": _("Big screen"), "Areas": _("Areas"), "Cases": _("Cases"),
-             "Tasks": _("Department tasks"), "Audit": _("Audit")}
+             "Tasks": _("Department tasks"), "Planner": _("Boundary planning"), "Audit": _("Audit")}
     return [dcc.Link(names[text], href=path) for permission, path, text in PAGES
             if who is not None and who.may(permission)]
 

@@ -11,8 +11,11 @@ from datetime import datetime
 from flask_babel import format_datetime
 
 from ..words import (  # noqa: F401  (the pages take every word from here)
+    CHANGE_LABELS,
     DONE_LABELS,
+    EDIT_LABELS,
     LEVEL_LABELS,
+    PROBLEM_LABELS,
     ROLE_LABELS,
     SATISFACTION_LABELS,
     SOURCE_LABELS,

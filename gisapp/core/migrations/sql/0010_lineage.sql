@@ -69,3 +69,20 @@ CREATE TABLE area_change (
 CREATE INDEX area_change_pair_idx ON area_change (generation_id, against_id);
 CREATE INDEX area_change_area_idx ON area_change (area_id);
 CREATE INDEX area_change_previous_idx ON area_change (previous_id);
+
+-- The planner's edits of a draft, newest last, each with the rows it changed or removed as they were
+-- (geometry as hex EWKB, so an undo restores the same bytes) and the areas it added: undo replays one
+-- backwards. Two planners on one area: a save on an older version is refused with the edit that changed it.
+CREATE TABLE area_edit (
+    id            bigserial PRIMARY KEY,
+    generation_id integer NOT NULL REFERENCES generation (id) ON DELETE CASCADE,
+    at            timestamptz NOT NULL DEFAULT now(),
+    actor         text NOT NULL,
+    action        text NOT NULL CHECK (action IN ('draw', 'transfer', 'split', 'merge', 'attributes', 'undo')),
+    summary       jsonb NOT NULL DEFAULT '{}',     -- what was done, by area code, for lists and messages
+    before        jsonb NOT NULL DEFAULT '[]',     -- area rows as they were
+    created       bigint[] NOT NULL DEFAULT '{}',  -- areas it added
+    touched       bigint[] NOT NULL DEFAULT '{}',  -- every area it changed, added or removed
+    undone_by     bigint REFERENCES area_edit (id)
+);
+CREATE INDEX area_edit_generation_idx ON area_edit (generation_id, id);
