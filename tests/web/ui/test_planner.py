@@ -56,7 +56,8 @@ def neighbours(c, draft: int):
         CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(ST_GeometryN(e.edge, 1), 0.5) AS m) mid
         WHERE a.generation_id = :g AND a.level = 'micro_grid'
           AND GeometryType(e.edge) IN ('LINESTRING', 'MULTILINESTRING')
-        ORDER BY ST_Length(ST_GeometryN(e.edge, 1)::geography) DESC NULLS LAST LIMIT 1"""), {"g": draft}).mappings().one()
+        ORDER BY ST_Length(ST_GeometryN(e.edge, 1)::geography) DESC NULLS LAST LIMIT 1"""),
+        {"g": draft}).mappings().one()
 
 
 def sizes(c, draft: int, pair) -> dict:
