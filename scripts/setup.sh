@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up: apt packages, the .venv, the database, the migrations.
-# Usage: scripts/setup.sh [--browser]   (--browser also installs chromium for the browser tests)
+# Usage: scripts/setup.sh [--browser]   (--browser also installs chromium and QGIS for the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,20 +10,27 @@ want_browser=0
 # 1. Debian packages, only those missing (a second run makes no apt call at all).
 pkgs=(postgresql-15-postgis-3 python3 python3-venv)
 [ "$want_browser" = 1 ] && pkgs+=(chromium chromium-driver fonts-noto-cjk)  # CJK font: screenshots show 中文
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+slim=()   # without their recommends: QGIS's would bring its desktop
+[ "$want_browser" = 1 ] && slim+=(python3-qgis)   # real QGIS for tests/boundaries/test_qgis.py (Debian's python3)
+apt_missing() {   # apt_missing [apt-get options…] -- packages…
+  local opts=() missing=() p
+  while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  shift
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${opts[@]}" "${missing[@]}" >/dev/null
   else
     echo "setup: please install ${missing[*]} (needs root and apt-get)" >&2
     exit 1
   fi
-fi
+}
+apt_missing -- "${pkgs[@]}"
+[ ${#slim[@]} -gt 0 ] && apt_missing --no-install-recommends -- "${slim[@]}"
 
 # 2. The virtualenv, rebuilt only when pyproject.toml changes.
 py=${PYTHON:-python3.11}

@@ -5,6 +5,7 @@ Imports run in one transaction; a dry run does all the work, reports it, and rol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from gisapp.core.vocabulary import LEVEL_CODES
 
 from .generations import target_generation
 from .problems import ImportProblem
+
+CHUNK = 500   # areas per INSERT: one step of the progress bar
 
 
 @dataclass
@@ -89,22 +92,8 @@ def read_area_file(path: Path, code_field: str, name_field: str, optional: dict[
     return frame, fixed
 
 
-def import_areas(conn: Connection, path: Path, level: str, code_field: str, name_field: str, *,
-                 parent_field: str | None = None, population_field: str | None = None,
-                 households_field: str | None = None, responsible_field: str | None = None,
-                 phone_field: str | None = None, generation: int | None = None,
-                 make_valid: bool = False) -> AreaImport:
-    if level not in LEVEL_CODES:
-        raise ImportProblem([f"level must be one of {', '.join(LEVEL_CODES)}"])
-    optional = {"parent": parent_field, "population": population_field, "households": households_field,
-                "responsible_name": responsible_field, "responsible_phone": phone_field}
-    frame, fixed = read_area_file(path, code_field, name_field, optional, make_valid)
-    gen, created = target_generation(conn, generation)
-    clash = conn.scalars(sa.text("SELECT code FROM area WHERE generation_id = :g AND code = ANY(:c)"),
-                         {"g": gen, "c": list(frame["_code"])}).all()
-    if clash:
-        raise ImportProblem([f"code {c}: already in generation {gen}" for c in clash[:20]])
-
+def _rows(frame: gpd.GeoDataFrame, gen: int, level: str, name_field: str, optional: dict) -> list[dict]:
+    """One INSERT's parameters per feature: whole numbers as int, texts trimmed, empty as NULL."""
     rows = []
     for _, rec in frame.iterrows():
         row = {"g": gen, "level": level, "code": rec["_code"], "name": str(rec[name_field]),
@@ -119,6 +108,27 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
             if row[key] is not None:
                 row[key] = str(row[key]).strip() or None
         rows.append(row)
+    return rows
+
+
+def import_areas(conn: Connection, path: Path, level: str, code_field: str, name_field: str, *,
+                 parent_field: str | None = None, population_field: str | None = None,
+                 households_field: str | None = None, responsible_field: str | None = None,
+                 phone_field: str | None = None, generation: int | None = None,
+                 make_valid: bool = False, progress: Callable[[int, int], None] | None = None) -> AreaImport:
+    """progress(done, total) is called as areas are inserted (each gets its lookup pieces on the way)."""
+    if level not in LEVEL_CODES:
+        raise ImportProblem([f"level must be one of {', '.join(LEVEL_CODES)}"])
+    optional = {"parent": parent_field, "population": population_field, "households": households_field,
+                "responsible_name": responsible_field, "responsible_phone": phone_field}
+    frame, fixed = read_area_file(path, code_field, name_field, optional, make_valid)
+    gen, created = target_generation(conn, generation)
+    clash = conn.scalars(sa.text("SELECT code FROM area WHERE generation_id = :g AND code = ANY(:c)"),
+                         {"g": gen, "c": list(frame["_code"])}).all()
+    if clash:
+        raise ImportProblem([f"code {c}: already in generation {gen}" for c in clash[:20]])
+
+    rows = _rows(frame, gen, level, name_field, optional)
 
     problems = []
     if parent_field:
@@ -133,11 +143,15 @@ def import_areas(conn: Connection, path: Path, level: str, code_field: str, name
     if problems:
         raise ImportProblem(problems)
 
-    conn.execute(sa.text("""
+    insert = sa.text("""
         INSERT INTO area (generation_id, level, code, name, parent_id, population, households,
                           responsible_name, responsible_phone, geom)
         VALUES (:g, CAST(:level AS area_level), :code, :name, :parent, :population, :households,
-                :responsible_name, :responsible_phone, ST_SetSRID(ST_GeomFromWKB(:wkb), 4326))"""), rows)
+                :responsible_name, :responsible_phone, ST_SetSRID(ST_GeomFromWKB(:wkb), 4326))""")
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert, rows[start:start + CHUNK])
+        if progress:
+            progress(min(start + CHUNK, len(rows)), len(rows))
     if not parent_field:
         # No parent field: the parent is the deepest higher area holding the child's inner point.
         conn.execute(sa.text("""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from tqdm import tqdm
 
 from gisapp.access.permissions import SYSTEM
 from gisapp.boundaries import checks, importer, lookup
@@ -45,13 +46,16 @@ def areas_group() -> None:
 def areas_import(file: Path, level: str, code_field: str, name_field: str, parent_field, population_field,
                  households_field, responsible_field, phone_field, generation, make_valid, activate, commit):
     """Import areas of one LEVEL from a GeoPackage, Shapefile or GeoJSON FILE."""
-    with transaction(commit) as conn:
+    with transaction(commit) as conn, tqdm(desc="importing", unit="area", file=sys.stderr, disable=None) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
         try:
             result = importer.import_areas(
                 conn, file, level, code_field, name_field, parent_field=parent_field,
                 population_field=population_field, households_field=households_field,
                 responsible_field=responsible_field, phone_field=phone_field,
-                generation=generation, make_valid=make_valid)
+                generation=generation, make_valid=make_valid, progress=progress)
         except ImportProblem as exc:
             fail(exc.problems, f"areas import: {len(exc.problems)} problem(s); nothing imported")
         made = " (new draft)" if result.created_generation else ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .schema import Base, area_level
@@ -28,7 +29,6 @@ class ChangeClass(Base):
     sort: Mapped[int] = mapped_column(sa.SmallInteger, unique=True)
     label: Mapped[str] = mapped_column(sa.Text)
     colour: Mapped[str] = mapped_column(sa.Text)
-    same_owner: Mapped[bool] = mapped_column(sa.Boolean)
 
 
 class AreaChange(Base):
@@ -44,3 +44,18 @@ class AreaChange(Base):
     iou: Mapped[float | None] = mapped_column(sa.Float)
     kept: Mapped[float | None] = mapped_column(sa.Float)
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class AreaEdit(Base):
+    """The planner's edits of a draft (gisapp.boundaries.editing), each with what it changed, for undo."""
+    __tablename__ = "area_edit"
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    generation_id: Mapped[int] = mapped_column(sa.ForeignKey("generation.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    actor: Mapped[str] = mapped_column(sa.Text)
+    action: Mapped[str] = mapped_column(sa.Text)
+    summary: Mapped[dict] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
+    before: Mapped[list] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
+    created: Mapped[list[int]] = mapped_column(ARRAY(sa.BigInteger), server_default=sa.text("'{}'::bigint[]"))
+    touched: Mapped[list[int]] = mapped_column(ARRAY(sa.BigInteger), server_default=sa.text("'{}'::bigint[]"))
+    undone_by: Mapped[int | None] = mapped_column(sa.ForeignKey("area_edit.id"))

@@ -51,7 +51,7 @@ _TABLES = {
     "Source": ("SOURCES", "SELECT code, label FROM report_source ORDER BY sort"),
     "Role": ("ROLES", "SELECT code, label, personal_data FROM user_role ORDER BY sort"),
     "Problem": ("PROBLEMS", "SELECT code, label, blocking FROM boundary_problem ORDER BY sort"),
-    "ChangeClass": ("CHANGE_CLASSES", "SELECT code, label, colour, same_owner FROM change_class ORDER BY sort"),
+    "ChangeClass": ("CHANGE_CLASSES", "SELECT code, label, colour FROM change_class ORDER BY sort"),
     "Level": ("LEVELS", """SELECT l.level::text AS code, n.label
                            FROM unnest(enum_range(NULL::area_level)) WITH ORDINALITY l(level, sort)
                            JOIN area_level_label n ON n.level = l.level ORDER BY l.sort"""),

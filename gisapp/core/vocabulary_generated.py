@@ -156,18 +156,17 @@ class ChangeClass(NamedTuple):
     code: str
     label: str
     colour: str
-    same_owner: bool
 
 
 CHANGE_CLASSES = (
-    ChangeClass("unchanged", N_("Unchanged"), "#bdbdbd", True),
-    ChangeClass("renamed", N_("Renamed"), "#80b1d3", True),
-    ChangeClass("recoded", N_("Recoded"), "#8dd3c7", True),
-    ChangeClass("reshaped", N_("Reshaped"), "#fdb462", True),
-    ChangeClass("split", N_("Split"), "#fb8072", False),
-    ChangeClass("merged", N_("Merged"), "#bc80bd", False),
-    ChangeClass("new", N_("New"), "#b3de69", False),
-    ChangeClass("removed", N_("Removed"), "#6a3d9a", False),
+    ChangeClass("unchanged", N_("Unchanged"), "#bdbdbd"),
+    ChangeClass("renamed", N_("Renamed"), "#80b1d3"),
+    ChangeClass("recoded", N_("Recoded"), "#8dd3c7"),
+    ChangeClass("reshaped", N_("Reshaped"), "#fdb462"),
+    ChangeClass("split", N_("Split"), "#fb8072"),
+    ChangeClass("merged", N_("Merged"), "#bc80bd"),
+    ChangeClass("new", N_("New"), "#b3de69"),
+    ChangeClass("removed", N_("Removed"), "#6a3d9a"),
 )
 
 

@@ -56,10 +56,11 @@ def test_the_impact_lists_exactly_the_open_cases_whose_owner_changes_and_the_peo
     cases = {x: insert_point(conn, x, 0.5)["id"] for x in (0.5, 2.5, 3.2, 3.7, 4.5, 6.5, 7.5)}
     result = diff(conn, after, before)
     moved = {m["id"]: (m["from_code"], m["to_code"]) for m in result.moved("case")}
-    assert moved == {cases[3.2]: ("A4", "B4a"), cases[3.7]: ("A4", "B4b"), cases[4.5]: ("A5", "M56"),
-                     cases[7.5]: ("A8", None)}
-    # A4 split, A5 and A6 merged, A8 removed: 1,000 people each (A7 grew; its people stay)
-    assert result.population_moved == 4000
+    # an owner is its area's path of codes: renamed A2 and reshaped A7 keep theirs, recoded A3 does not
+    assert moved == {cases[2.5]: ("A3", "R3"), cases[3.2]: ("A4", "B4a"), cases[3.7]: ("A4", "B4b"),
+                     cases[4.5]: ("A5", "M56"), cases[7.5]: ("A8", None)}
+    # A3 recoded, A4 split, A5 and A6 merged, A8 removed: 1,000 people each (A7 grew; its people stay)
+    assert result.population_moved == 5000
 
 
 def test_a_fresh_copy_differs_in_nothing(conn):

@@ -31,14 +31,25 @@ def _cases(conn) -> dict[int, tuple]:
         "SELECT id, status, version, generation_id, micro_grid_id, grid_id, owner_level FROM incident"))}
 
 
+def _owners(conn) -> dict[int, tuple]:
+    """Each open case's owner as people know it: the codes of its chain, owner level, status, deadlines."""
+    return {r[0]: tuple(r[1:]) for r in conn.execute(sa.text("""
+        SELECT i.id, m.code, g.code, c.code, s.code, i.owner_level, i.status, i.snapped_m,
+               i.accept_due, i.handle_due, i.close_due
+        FROM incident i JOIN case_status o ON o.code = i.status AND o.open
+        LEFT JOIN area m ON m.id = i.micro_grid_id LEFT JOIN area g ON g.id = i.grid_id
+        LEFT JOIN area c ON c.id = i.community_id LEFT JOIN area s ON s.id = i.street_id"""))}
+
+
 def test_activation_moves_open_cases_buildings_and_checkpoints_with_one_event_each(conn):
     before = _cases(conn)
-    open_ids = set(conn.scalars(sa.text(
-        "SELECT i.id FROM incident i JOIN case_status s ON s.code = i.status AND s.open")))
+    owners = _owners(conn)
+    open_ids = set(owners)
     new = _redraw(conn, shift=0.0005)      # about 50 m east: some cases change micro-grid
     moved = activate(conn, new)
     after = _cases(conn)
-    assert moved == len(open_ids) > 0
+    changed = {i for i, owner in _owners(conn).items() if owner != owners[i]}
+    assert moved == len(changed) and 0 < len(changed) < len(open_ids)
     for case, row in after.items():
         if case in open_ids:
             assert row[2] == new and row[1] == before[case][1] + 1
@@ -52,10 +63,12 @@ def test_activation_moves_open_cases_buildings_and_checkpoints_with_one_event_ea
               IS DISTINCT FROM (i.micro_grid_id, i.grid_id, i.community_id, i.street_id, i.district_id, i.snapped_m)
         """)).all()
     assert wrong == []
-    events = conn.execute(sa.text("""SELECT incident_id, count(*), min(data->'was'->>'generation_id')
-        FROM incident_event WHERE action = 'reassign' GROUP BY 1""")).all()
-    assert {e[0] for e in events} == open_ids and {e[1] for e in events} == {1}
+    # one event for each case whose owner changed, none for a case whose micro-grid only got a new id
+    events = conn.execute(sa.text("""SELECT incident_id, count(*), min(data->'was'->>'generation_id'),
+        bool_and(data->>'responsible' IS NOT NULL) FROM incident_event WHERE action = 'reassign' GROUP BY 1""")).all()
+    assert {e[0] for e in events} == changed and {e[1] for e in events} == {1}
     assert {int(e[2]) for e in events} == {new - 50}
+    assert all(e[3] for e in events), "each event names the new owner's responsible person"
     stale = conn.scalar(sa.text("""
         SELECT count(*) FROM (SELECT area_id FROM building UNION ALL SELECT area_id FROM checkpoint) f
         LEFT JOIN area a ON a.id = f.area_id WHERE a.generation_id IS DISTINCT FROM :n"""), {"n": new})

@@ -150,7 +150,7 @@ BEGIN
         FROM area_piece p
         WHERE p.level >= 'grid' AND p.generation_id = gen AND p.level >= owner
           -- a loose bound in degrees lets the GiST index cut the search before the exact test
-          AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
+          AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cosd(ST_Y(pt)), 0.01)))
           AND ST_DWithin(p.geom::geography, pt::geography, max_m)
         ORDER BY d, p.level DESC, p.rank
         LIMIT 1;
@@ -159,7 +159,7 @@ BEGIN
     SELECT p.area_id, ST_Distance(p.geom::geography, pt::geography) AS d INTO area_id, distance_m
     FROM area_piece p
     WHERE p.generation_id = gen AND p.level >= owner
-      AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cos(radians(ST_Y(pt))), 0.01)))
+      AND ST_DWithin(p.geom, pt, max_m / (110000.0 * greatest(cosd(ST_Y(pt)), 0.01)))
       AND ST_DWithin(p.geom::geography, pt::geography, max_m)
     ORDER BY d, p.level DESC, p.rank
     LIMIT 1;
@@ -232,6 +232,17 @@ LANGUAGE sql STABLE AS $$
     WHERE a0.generation_id = gen
 $$;
 
+-- Who owns a place, as people know it: the codes of an area's chain, top down ("310115/310115005/…"). A case,
+-- building or checkpoint keeps its owner across generations exactly when its area's path stays the same
+-- (activation's events, the diff's impact and its "population moved" all ask this one view).
+CREATE OR REPLACE VIEW area_path AS
+SELECT a0.id, a0.generation_id, concat_ws('/', a4.code, a3.code, a2.code, a1.code, a0.code) AS path
+FROM area a0
+LEFT JOIN area a1 ON a1.id = a0.parent_id
+LEFT JOIN area a2 ON a2.id = a1.parent_id
+LEFT JOIN area a3 ON a3.id = a2.parent_id
+LEFT JOIN area a4 ON a4.id = a3.parent_id;
+
 -- Buildings and checkpoints belong to the deepest area containing them.
 CREATE OR REPLACE FUNCTION gisapp_place_feature() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -249,7 +260,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- Switch the active generation in one transaction; its trigger (35_rehome.sql) moves everything that
--- points into areas. Returns how many open cases were re-homed.
+-- points into areas. Returns how many open cases changed owner (each with its event).
 CREATE OR REPLACE FUNCTION gisapp_activate_generation(gen integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -87,19 +87,16 @@ BEGIN
     GROUP BY k.code, k.sort ORDER BY k.sort;
 END $$;
 
--- Which links of the stored diff keep an owner: a class with same_owner, or the area that keeps its code
--- through a split or a merge (its worker stays; the parts that leave it change owner).
+-- Which links of the stored diff keep an owner: the new area has the old one's path (area_path), as when a
+-- micro-grid is unchanged, renamed or reshaped under the same grid, or keeps its code through a split.
 CREATE OR REPLACE VIEW area_continuation AS
-SELECT c.generation_id, c.against_id, c.area_id, c.previous_id, c.class, c.kept,
-       (k.same_owner OR n.code = o.code) AS keeps_owner
+SELECT c.generation_id, c.against_id, c.area_id, c.previous_id, c.class, c.kept, pn.path = po.path AS keeps_owner
 FROM area_change c
-JOIN change_class k ON k.code = c.class
-JOIN area n ON n.id = c.area_id
-JOIN area o ON o.id = c.previous_id;
+JOIN area_path pn ON pn.id = c.area_id
+JOIN area_path po ON po.id = c.previous_id;
 
 -- What activating gen instead of against would move, read before it happens: each open case, building
--- and checkpoint whose owner changes, from its area now to its area then (NULL: none). An owner is kept
--- when the stored diff links the new area to the old one (area_continuation.keeps_owner).
+-- and checkpoint whose owner changes (another area path, or none), from its area now to its area then.
 -- The points go through the same probes as activation (35_rehome.sql): building first, cover, snap.
 CREATE OR REPLACE FUNCTION gisapp_generation_impact(gen integer, against integer)
 RETURNS TABLE (what text, id bigint, label text, from_area bigint, to_area bigint)
@@ -130,9 +127,8 @@ LANGUAGE sql STABLE AS $$
     SELECT p.what, p.id, p.label, p.from_area, p.to_area
     FROM placed p
     WHERE (p.from_area IS NOT NULL OR p.to_area IS NOT NULL)
-      AND NOT EXISTS (SELECT 1 FROM area_continuation c
-                      WHERE c.area_id = p.to_area AND c.previous_id = p.from_area AND c.keeps_owner
-                        AND c.generation_id = gen AND c.against_id = against)
+      AND (SELECT path FROM area_path WHERE id = p.from_area) IS DISTINCT FROM
+          (SELECT path FROM area_path WHERE id = p.to_area)
     ORDER BY p.what, p.id
 $$;
 

@@ -1,7 +1,9 @@
 -- Activation (issue 12 §4): when a generation becomes active, by any writer, everything that points
 -- into areas moves to it at once, set-based, in the activating transaction: buildings, checkpoints,
--- and open cases, each re-homed case with one 'reassign' event that says what changed and what it was,
--- and who is responsible for it now (the new owner area's responsible person).
+-- and open cases. Every open case moves to the new generation's areas; each whose owner changed (another
+-- area path, see area_path; or another owner level, status or deadline) gets one 'reassign' event that
+-- says what changed, what it was, and who is responsible for it now (the new owner area's responsible
+-- person). A case whose micro-grid only got a new id in the new generation gets no event.
 -- Closed and cancelled cases keep the areas they were handled in, so past KPIs stay true.
 -- The rule for a point is 30_boundaries.sql's; the owner level and deadlines follow gisapp_incident_plan
 -- (an escalation is kept where the new chain has an area at that level; deadlines move only with a
@@ -138,6 +140,18 @@ BEGIN
                   d.new_micro_grid, d.snapped_m, d.new_snapped_m, d.owner_level, d.new_owner_level, d.accept_due,
                   d.new_accept_due, d.handle_due, d.new_handle_due, d.close_due, d.new_close_due
     ),
+    changed AS (            -- a new owner (another area path: 30_boundaries.sql), owner level, status, snap or
+        SELECT d.*         -- deadline; the same micro-grid under a new id is no news
+        FROM moved d
+        LEFT JOIN area_path p0 ON p0.id = coalesce(d.micro_grid_id, d.grid_id, d.community_id, d.street_id,
+                                                   d.district_id)
+        LEFT JOIN area_path p1 ON p1.id = coalesce(d.new_micro_grid, d.new_grid, d.new_community, d.new_street,
+                                                   d.new_district)
+        WHERE p0.path IS DISTINCT FROM p1.path
+           OR (d.owner_level, d.status, d.snapped_m, d.accept_due, d.handle_due, d.close_due)
+              IS DISTINCT FROM (d.new_owner_level, d.new_status, d.new_snapped_m, d.new_accept_due,
+                                d.new_handle_due, d.new_close_due)
+    ),
     logged AS (
         INSERT INTO incident_event (incident_id, at, actor, action, from_status, to_status, note, data, user_id)
         SELECT d.id, v_at, v_actor, 'reassign', d.status, d.new_status, v_note,
@@ -160,13 +174,14 @@ BEGIN
                    'community_id', d.community_id, 'street_id', d.street_id, 'owner_level', d.owner_level))
                || jsonb_strip_nulls(jsonb_build_object('responsible', r.responsible_name)),
                v_user
-        FROM moved d
+        FROM changed d
         LEFT JOIN area r ON r.id = (ARRAY[d.new_district, d.new_street, d.new_community, d.new_grid,
                                           d.new_micro_grid])[array_position(enum_range(NULL::area_level),
                                                                             d.new_owner_level)]
         ORDER BY d.id
+        RETURNING 1
     )
-    SELECT count(*) INTO n_moved FROM moved;
+    SELECT count(*) INTO n_moved FROM logged;
     PERFORM set_config('gisapp.intake', '', true);
     PERFORM set_config('gisapp.rehomed', n_moved::text, true);
     IF n_moved > 0 THEN

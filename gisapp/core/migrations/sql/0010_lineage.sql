@@ -29,24 +29,23 @@ INSERT INTO boundary_problem (code, sort, label, blocking) VALUES
     ('no_responsible', 100, 'No responsible person',         false),
     ('no_population',  110, 'No population',                 false);
 
--- How an area of one generation relates to another generation's (OCHA's boundary change classes).
--- same_owner: a case inside it keeps its owner across the switch (the area goes on, maybe reshaped).
+-- How an area of one generation relates to another generation's (OCHA's boundary change classes), with
+-- its colour on the planner's map.
 CREATE TABLE change_class (
-    code       text PRIMARY KEY CHECK (code ~ '^[a-z][a-z_]*$'),
-    sort       smallint NOT NULL UNIQUE,
-    label      text NOT NULL,      -- an English msgid
-    colour     text NOT NULL CHECK (colour ~ '^#[0-9a-f]{6}$'),
-    same_owner boolean NOT NULL
+    code   text PRIMARY KEY CHECK (code ~ '^[a-z][a-z_]*$'),
+    sort   smallint NOT NULL UNIQUE,
+    label  text NOT NULL,      -- an English msgid
+    colour text NOT NULL CHECK (colour ~ '^#[0-9a-f]{6}$')
 );
-INSERT INTO change_class (code, sort, label, colour, same_owner) VALUES
-    ('unchanged', 10, 'Unchanged',          '#bdbdbd', true),
-    ('renamed',   20, 'Renamed',            '#80b1d3', true),
-    ('recoded',   30, 'Recoded',            '#8dd3c7', true),
-    ('reshaped',  40, 'Reshaped',           '#fdb462', true),
-    ('split',     50, 'Split',              '#fb8072', false),
-    ('merged',    60, 'Merged',             '#bc80bd', false),
-    ('new',       70, 'New',                '#b3de69', false),
-    ('removed',   80, 'Removed',            '#6a3d9a', false);
+INSERT INTO change_class (code, sort, label, colour) VALUES
+    ('unchanged', 10, 'Unchanged', '#bdbdbd'),
+    ('renamed',   20, 'Renamed',   '#80b1d3'),
+    ('recoded',   30, 'Recoded',   '#8dd3c7'),
+    ('reshaped',  40, 'Reshaped',  '#fdb462'),
+    ('split',     50, 'Split',     '#fb8072'),
+    ('merged',    60, 'Merged',    '#bc80bd'),
+    ('new',       70, 'New',       '#b3de69'),
+    ('removed',   80, 'Removed',   '#6a3d9a');
 
 -- The stored diff of generation_id against against_id, one row per link between an area and an area of
 -- against_id that it continues or replaces (a merged area has one per merged area); an area linked to
