@@ -88,3 +88,19 @@ def test_a_whole_generation_can_still_be_deleted(conn):
                  {"g": retired})
     conn.execute(sa.text("DELETE FROM generation WHERE id = :g"), {"g": retired})
     assert conn.scalar(sa.text("SELECT count(*) FROM area WHERE generation_id = :g"), {"g": retired}) == 0
+
+
+def test_rolling_back_is_activating_the_older_generation_again(conn):
+    from gisapp.boundaries.generations import activate
+    old = conn.scalar(sa.text("SELECT gisapp_active_generation()"))
+    homes = dict(conn.execute(sa.text("""SELECT i.id, m.code FROM incident i JOIN case_status s ON s.code = i.status
+        AND s.open JOIN area m ON m.id = i.micro_grid_id""")).all())
+    draft = new_draft(conn)
+    activate(conn, draft)
+    activate(conn, old)                       # the retired generation goes live again, validated like any other
+    states = dict(conn.execute(sa.text("SELECT id, state FROM generation WHERE id IN (:o, :d)"),
+                               {"o": old, "d": draft}).all())
+    assert states == {old: "active", draft: "retired"}
+    back = dict(conn.execute(sa.text("""SELECT i.id, m.code FROM incident i JOIN case_status s ON s.code = i.status
+        AND s.open JOIN area m ON m.id = i.micro_grid_id AND m.generation_id = :o"""), {"o": old}).all())
+    assert back == homes, "every open case is back in its micro-grid of the old generation"

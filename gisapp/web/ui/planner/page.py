@@ -127,7 +127,9 @@ def layout(**_query):
         dcc.Store(id="plan-selected-area"), dcc.Store(id="plan-tool"), dcc.Store(id="plan-sketch", data=[]),
         dcc.Store(id="plan-refresh", data=0),
         dcc.Store(id="plan-map-layers", data={x: registry.get(x).cache for x in CONTEXT if registry.get(x)}),
-        html.Div([side, html.Div(plan_map, className="plan-map-box")], className="plan-body"),
+        html.Div([side, html.Div([plan_map, html.P(_("Too many areas in view: zoom in, or choose a coarser level."),
+                                                   id="plan-too-many", hidden=True, className="plan-too-many")],
+                                 className="plan-map-box")], className="plan-body"),
     ], className="page planner")
 
 
@@ -155,18 +157,27 @@ def problems_list(findings: list[checks.Finding]) -> html.Div:
 
 
 def _show(app) -> None:
-    @callback(app, PERMISSION, Output("plan-areas", "data"), Output("plan-problems", "children"),
-              Output("plan-problem-shapes", "data"),
-              Input("plan-generation", "value"), Input("plan-level", "value"), Input("plan-refresh", "data"))
-    def redraw(generation, level, _refresh):
-        """The draft's areas of the level, and its problems, again after every edit."""
+    @callback(app, PERMISSION, Output("plan-areas", "data"), Output("plan-too-many", "hidden"),
+              Input("plan-generation", "value"), Input("plan-level", "value"), Input("plan-refresh", "data"),
+              Input("plan-map", "bounds"))
+    def areas(generation, level, _refresh, bounds):
+        """The draft's areas of the level in view, again after every edit and move of the map."""
         if not generation or level not in LEVEL_CODES:
-            return None, html.P(_("Choose a draft, or start one from the live generation.")), None
+            return None, True
+        bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
         with begin() as conn:
-            areas = drafts.areas_in_view(conn, int(generation), level, None)
+            shown = drafts.areas_in_view(conn, int(generation), level, [float(x) for x in bbox] if bbox else None)
+        return (shown, True) if shown is not None else (None, False)
+
+    @callback(app, PERMISSION, Output("plan-problems", "children"), Output("plan-problem-shapes", "data"),
+              Input("plan-generation", "value"), Input("plan-refresh", "data"))
+    def problems(generation, _refresh):
+        """The draft's problems, again after every edit."""
+        if not generation:
+            return html.P(_("Choose a draft, or start one from the live generation.")), None
+        with begin() as conn:
             findings = checks.check_generation(conn, int(generation), geometry=True)
-        shapes = checks.as_geojson([f for f in findings if f.blocking or f.kind == "sliver"])
-        return areas, problems_list(findings), shapes
+        return problems_list(findings), checks.as_geojson([f for f in findings if f.blocking or f.kind == "sliver"])
 
     @callback(app, PERMISSION, Output("plan-map", "viewport"), Input("plan-generation", "value"))
     def fit(generation):
