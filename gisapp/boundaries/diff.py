@@ -20,7 +20,7 @@ class Diff:
     generation: int
     against: int
     classes: dict[str, int]                      # change_class code -> areas
-    moves: list[dict] = field(default_factory=list)   # what, id, label, from_code, to_code
+    moves: list[dict] = field(default_factory=list)   # what, id, label, from_code, to_code (+ a case's category)
     population_moved: int = 0
 
     def moved(self, what: str) -> list[dict]:
@@ -48,9 +48,11 @@ def diff(conn: Connection, generation: int, against: int | None = None, settings
                                 {"g": generation, "a": against, "iou": settings.same_iou,
                                  "share": settings.match_share}).all())
     moves = [dict(r) for r in conn.execute(sa.text("""
-        SELECT m.what, m.id, m.label, f.code AS from_code, t.code AS to_code
+        SELECT m.what, m.id, m.label, f.code AS from_code, t.code AS to_code,
+               c.name_zh AS category_zh, c.name_en AS category_en
         FROM gisapp_generation_impact(:g, :a) m
         LEFT JOIN area f ON f.id = m.from_area LEFT JOIN area t ON t.id = m.to_area
+        LEFT JOIN category c ON m.what = 'case' AND c.code = m.label
         ORDER BY m.what, m.id"""), {"g": generation, "a": against}).mappings()]
     people = conn.scalar(sa.text("SELECT gisapp_generation_moved_population(:g, :a)"),
                          {"g": generation, "a": against})

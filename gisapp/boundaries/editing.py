@@ -57,14 +57,15 @@ def _area(conn: Connection, generation: int, code: str, version: int | None, fie
     return dict(row)
 
 
-def _shape(conn: Connection, generation: int, level: str, wkt: str, settings: Settings) -> str:
-    """The drawn shape, snapped to the borders of its level and above within GISAPP_EDIT_SNAP_M, as EWKT."""
+def _shape(conn: Connection, generation: int, wkt: str, settings: Settings) -> str:
+    """The drawn shape, snapped to the borders of the draft's areas within about GISAPP_EDIT_SNAP_M, as EWKT."""
     return conn.scalar(sa.text("""
-        SELECT ST_AsEWKT(ST_Snap(g, coalesce((SELECT ST_Collect(ST_Boundary(a.geom)) FROM area a
-                                               WHERE a.generation_id = :g AND a.level <= CAST(:l AS area_level)
-                                                 AND a.geom && ST_Expand(x.g, :tol)), x.g), :tol))
-        FROM (SELECT ST_GeomFromText(:wkt, 4326) AS g) x"""),
-        {"g": generation, "l": level, "wkt": wkt, "tol": settings.edit_snap_m / 111_320})
+        SELECT ST_AsEWKT(ST_MakeValid(ST_Snap(x.g, coalesce(
+                   (SELECT ST_Collect(ST_Boundary(a.geom)) FROM area a
+                    WHERE a.generation_id = :g AND a.geom && ST_Expand(x.g, x.tol)), x.g), x.tol)))
+        FROM (SELECT ST_GeomFromText(:wkt, 4326) AS g,
+                     :m / (111320 * greatest(cosd(ST_Y(ST_Centroid(ST_GeomFromText(:wkt, 4326)))), 0.01)) AS tol) x"""),
+        {"g": generation, "wkt": wkt, "m": settings.edit_snap_m})
 
 
 def _polygon(vertices) -> str:
@@ -77,11 +78,19 @@ def _polygon(vertices) -> str:
 
 def _log(conn: Connection, generation: int, actor: str, action: str, summary: dict, before: str,
          created: list[int], touched: list[int]) -> int:
+    """Record the edit, with its areas as it left them (undo refuses when they changed since)."""
     return conn.scalar(sa.text("""
-        INSERT INTO area_edit (generation_id, actor, action, summary, before, created, touched)
-        VALUES (:g, :actor, :action, CAST(:summary AS jsonb), CAST(:before AS jsonb), :created, :touched)
+        INSERT INTO area_edit (generation_id, actor, action, summary, before, created, touched, after)
+        VALUES (:g, :actor, :action, CAST(:summary AS jsonb), CAST(:before AS jsonb), :created, :touched,
+                CAST(:after AS jsonb))
         RETURNING id"""), {"g": generation, "actor": actor, "action": action, "summary": _json(summary),
-                           "before": before, "created": created, "touched": touched})
+                           "before": before, "created": created, "touched": touched,
+                           "after": _before(conn, touched)})
+
+
+def _unversioned(rows: list[dict]) -> dict[int, dict]:
+    """Snapshot rows by id, without the version (an undo counts versions up but restores everything else)."""
+    return {r["id"]: {k: v for k, v in r.items() if k != "version"} for r in rows}
 
 
 def _json(value) -> str:
@@ -134,7 +143,7 @@ def transfer(conn: Connection, generation: int, edit: Transfer, actor: str, sett
     settings = settings or get_settings()
     _draft(conn, generation)
     target = _area(conn, generation, edit.code, edit.version)
-    piece = _clip_to_parent(conn, target, _shape(conn, generation, target["level"], _polygon(edit.polygon), settings))
+    piece = _clip_to_parent(conn, target, _shape(conn, generation, _polygon(edit.polygon), settings))
     siblings = _take(conn, generation, target, piece, [target["id"]])
     if not siblings:
         raise refuse(422, "polygon", N_("the shape takes nothing from the neighbours of %(code)s"), code=edit.code)
@@ -151,13 +160,17 @@ def draw(conn: Connection, generation: int, edit: Draw, actor: str, settings: Se
     """A new area; it takes what it covers from the areas of its level in the same parent."""
     settings = settings or get_settings()
     _draft(conn, generation)
-    shape = _shape(conn, generation, edit.level, _polygon(edit.polygon), settings)
+    shape = _shape(conn, generation, _polygon(edit.polygon), settings)
     if edit.parent:
         parent = _area(conn, generation, edit.parent, None, field="parent")
     else:
         parent = conn.execute(sa.text("""SELECT id, level, code FROM area WHERE generation_id = :g
             AND level < CAST(:l AS area_level) AND ST_Covers(geom, ST_PointOnSurface(ST_GeomFromEWKT(:s)))
             ORDER BY level DESC LIMIT 1"""), {"g": generation, "l": edit.level, "s": shape}).mappings().first()
+    if parent is None and conn.scalar(sa.text(
+            "SELECT 1 FROM area WHERE generation_id = :g AND level < CAST(:l AS area_level) LIMIT 1"),
+            {"g": generation, "l": edit.level}):
+        raise refuse(422, "polygon", N_("the new area lies in no area above it"))
     if parent is not None and LEVEL_CODES.index(parent["level"]) >= LEVEL_CODES.index(edit.level):
         raise refuse(422, "parent", N_("%(code)s is not above %(level)s"), code=parent["code"], level=edit.level)
     _code_free(conn, generation, edit.code, "code")
@@ -181,29 +194,33 @@ def split(conn: Connection, generation: int, edit: Split, actor: str, settings: 
     settings = settings or get_settings()
     _draft(conn, generation)
     area = _area(conn, generation, edit.code, edit.version)
-    line = _shape(conn, generation, area["level"], shapely.LineString(edit.line).wkt, settings)
+    line = _shape(conn, generation, shapely.LineString(edit.line).wkt, settings)
     parts = conn.execute(sa.text("""
         SELECT ST_AsEWKT(ST_Multi(d.geom)) AS geom, ST_Area(d.geom::geography) AS m2
         FROM area a, ST_Dump(ST_Split(a.geom, ST_GeomFromEWKT(:line))) d
         WHERE a.id = :a ORDER BY 2 DESC"""), {"a": area["id"], "line": line}).all()
-    if len(parts) < 2:
+    whole = conn.scalar(sa.text("SELECT ST_NumGeometries(geom) FROM area WHERE id = :a"), {"a": area["id"]})
+    if len(parts) <= whole:   # a part of a multi-part area is not a cut
         raise refuse(422, "line", N_("the line must cross %(code)s from edge to edge"), code=edit.code)
+    if edit.new_code:
+        _code_free(conn, generation, edit.new_code, "new_code")
     total = sum(m2 for _, m2 in parts)
     children = list(conn.scalars(sa.text("SELECT id FROM area WHERE parent_id = :a ORDER BY id"), {"a": area["id"]}))
     before = _before(conn, [area["id"], *children])
-    conn.execute(sa.text("UPDATE area SET geom = ST_GeomFromEWKT(:t), population = round(population * :s), "
-                         "households = round(households * :s) WHERE id = :a"),
-                 {"t": parts[0][0], "s": parts[0][1] / total, "a": area["id"]})
+    shares = {k: _shares(area[k], [m2 / total for _, m2 in parts]) for k in ("population", "households")}
+    conn.execute(sa.text("UPDATE area SET geom = ST_GeomFromEWKT(:t), population = :pop, households = :hh "
+                         "WHERE id = :a"),
+                 {"t": parts[0][0], "pop": shares["population"][0], "hh": shares["households"][0], "a": area["id"]})
     created, codes = [], []
-    for n, (geom, m2) in enumerate(parts[1:], 2):
+    for n, (geom, _m2) in enumerate(parts[1:], 2):
         code = edit.new_code if edit.new_code and n == 2 else _free_code(conn, generation, f"{edit.code}-{n}")
         created.append(conn.scalar(sa.text("""
             INSERT INTO area (generation_id, level, code, name, parent_id, population, households,
                               responsible_name, responsible_phone, geom)
-            SELECT generation_id, level, :c, name || '-' || :n, parent_id, round(:share * :pop), round(:share * :hh),
+            SELECT generation_id, level, :c, name || '-' || :n, parent_id, :pop, :hh,
                    responsible_name, responsible_phone, ST_GeomFromEWKT(:t)
             FROM area WHERE id = :a RETURNING id"""),
-            {"c": code, "n": n, "share": m2 / total, "pop": area["population"] or 0, "hh": area["households"] or 0,
+            {"c": code, "n": n, "pop": shares["population"][n - 1], "hh": shares["households"][n - 1],
              "t": geom, "a": area["id"]}))
         codes.append(code)
         conn.execute(sa.text("""UPDATE area SET parent_id = :r WHERE parent_id = :a
@@ -211,6 +228,14 @@ def split(conn: Connection, generation: int, edit: Split, actor: str, settings: 
                      {"r": created[-1], "a": area["id"], "t": geom})
     return _log(conn, generation, actor, "split", {"code": edit.code, "into": codes}, before, created,
                 [area["id"], *created, *children])
+
+
+def _shares(count: int | None, fractions: list[float]) -> list[int | None]:
+    """A count shared by area, the rounding remainder to the first (largest) part; unknown stays unknown."""
+    if count is None:
+        return [None] * len(fractions)
+    rest = [round(count * f) for f in fractions[1:]]
+    return [count - sum(rest), *rest]
 
 
 def _code_free(conn: Connection, generation: int, code: str, field: str) -> None:
@@ -280,12 +305,19 @@ def undo(conn: Connection, generation: int, actor: str) -> dict | None:
     """Undo the draft's last edit not yet undone: its removed areas come back, changed ones return to how
     they were, added ones go. Returns what was undone, or None when there is nothing left to undo."""
     _draft(conn, generation)
-    last = conn.execute(sa.text("""SELECT id, action, summary, before, created, touched FROM area_edit
+    last = conn.execute(sa.text("""SELECT id, action, summary, before, created, touched, after FROM area_edit
         WHERE generation_id = :g AND action <> 'undo' AND undone_by IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE"""),
         {"g": generation}).mappings().first()
     if last is None:
         return None
-    now = _before(conn, list(last["touched"]))
+    now = json.loads(_before(conn, list(last["touched"])))
+    left, current = _unversioned(last["after"]), _unversioned(now)
+    changed = next((row["code"] for key, row in {**left, **current}.items() if left.get(key) != current.get(key)),
+                   None) or conn.scalar(sa.text("""SELECT code FROM area WHERE parent_id = ANY(:c)
+                                                   AND id <> ALL(:t) LIMIT 1"""),
+                                        {"c": list(last["created"]), "t": list(last["touched"])})
+    if changed is not None:
+        raise refuse(409, "generation", N_("%(code)s changed after that edit: undo would overwrite it"), code=changed)
     rows = _json(last["before"])
     conn.execute(sa.text(f"""
         INSERT INTO area (id, generation_id, version, {COLUMNS})
@@ -299,7 +331,7 @@ def undo(conn: Connection, generation: int, actor: str) -> dict | None:
         FROM jsonb_populate_recordset(NULL::area, CAST(:rows AS jsonb)) r WHERE a.id = r.id"""), {"rows": rows})
     conn.execute(sa.text("DELETE FROM area WHERE id = ANY(:c)"), {"c": list(last["created"])})
     undo_id = _log(conn, generation, actor, "undo", {"undid": last["id"], "action": last["action"],
-                                                      **last["summary"]}, now, [], list(last["touched"]))
+                                                      **last["summary"]}, _json(now), [], list(last["touched"]))
     conn.execute(sa.text("UPDATE area_edit SET undone_by = :u WHERE id = :e"), {"u": undo_id, "e": last["id"]})
     return {"action": last["action"], **last["summary"]}
 

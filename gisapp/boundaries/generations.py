@@ -57,6 +57,8 @@ def activate(conn: Connection, generation: int, settings: Settings | None = None
     """Make a generation the active one, unless validation finds a blocking problem; returns how many
     open incidents were re-assigned. Raises GenerationProblems with the problems, writing nothing.
     validate=False is for loaders of generated worlds, whose own tests check them (tests/demo)."""
+    # locked first, so no edit lands between the check and the switch
+    conn.execute(sa.text("SELECT id FROM generation WHERE id = :g FOR UPDATE"), {"g": generation})
     problems = checks.blocking(checks.check_generation(conn, generation, settings)) if validate else []
     if problems:
         raise GenerationProblems(problems)

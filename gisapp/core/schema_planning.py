@@ -58,4 +58,5 @@ class AreaEdit(Base):
     before: Mapped[list] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
     created: Mapped[list[int]] = mapped_column(ARRAY(sa.BigInteger), server_default=sa.text("'{}'::bigint[]"))
     touched: Mapped[list[int]] = mapped_column(ARRAY(sa.BigInteger), server_default=sa.text("'{}'::bigint[]"))
+    after: Mapped[list] = mapped_column(JSONB, server_default=sa.text("'[]'::jsonb"))
     undone_by: Mapped[int | None] = mapped_column(sa.ForeignKey("area_edit.id"))

@@ -32,6 +32,8 @@ TASK_LABELS = {t.code: t.label for t in TASK_STATUSES}
 ROLE_LABELS = {r.code: r.label for r in ROLES}
 SOURCE_LABELS = {s.code: s.label for s in SOURCES}
 PROBLEM_LABELS = {p.code: p.label for p in PROBLEMS}        # what boundary validation finds
+# a generation's state (generation.state), as refusals name it
+GENERATION_STATES = {"draft": N_("draft"), "active": N_("active"), "retired": N_("retired")}
 # the planner's edits (area_edit.action), as the page and the refusals name them
 EDIT_LABELS = {"transfer": N_("border move"), "split": N_("split"), "merge": N_("merge"), "draw": N_("new area"),
                "attributes": N_("attribute change"), "undo": N_("undo")}
@@ -71,6 +73,7 @@ def _listed(words: list[str]) -> str:
 _PARAMS = {"status": lambda v: label(STATUS_LABELS, v), "to_status": lambda v: label(STATUS_LABELS, v),
            "action": action_label, "actions": lambda v: _listed([action_label(a) for a in v]),
            "level": lambda v: label(LEVEL_LABELS, v), "edit": lambda v: label(EDIT_LABELS, v),
+           "state": lambda v: label(GENERATION_STATES, v),
            "task_status": lambda v: label(TASK_LABELS, v), "task_next": lambda v: label(TASK_LABELS, v),
            "satisfactions": lambda v: _listed([label(SATISFACTION_LABELS, s) for s in v])}
 

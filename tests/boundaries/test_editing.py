@@ -87,13 +87,43 @@ def test_undo_restores_the_same_bytes_step_by_step(conn):
                                          "WHERE generation_id = :g"), {"g": gen}).all())
     editing.transfer(conn, gen, Transfer(code="G2", version=1, polygon=strip(0.9, 1.1)), "planner")
     editing.split(conn, gen, Split(code="M11", version=1, line=[(0.2, -1), (0.2, 2)]), "planner")
-    assert editing.undo(conn, gen, "planner")["action"] == "split"
-    assert editing.undo(conn, gen, "planner")["action"] == "transfer"
+    editing.merge(conn, gen, Merge(keep="G1", keep_version=version(conn, gen, "G1"), absorb="G2",
+                                   absorb_version=version(conn, gen, "G2")), "planner")   # G2's children move
+    editing.draw(conn, gen, Draw(level="micro_grid", code="M99", name="新", polygon=strip(0.6, 0.8, 0.2, 0.4)),
+                 "planner")
+    assert [editing.undo(conn, gen, "planner")["action"] for _ in range(4)] == ["draw", "merge", "split", "transfer"]
     assert editing.undo(conn, gen, "planner") is None
     now = dict(conn.execute(sa.text("SELECT code, encode(ST_AsEWKB(geom), 'hex') FROM area "
                                     "WHERE generation_id = :g"), {"g": gen}).all())
     assert now == original
-    assert [h["action"] for h in editing.history(conn, gen)] == ["undo", "undo", "split", "transfer"]
+    parents = dict(conn.execute(sa.text("""SELECT a.code, p.code FROM area a JOIN area p ON p.id = a.parent_id
+                                           WHERE a.generation_id = :g"""), {"g": gen}).all())
+    assert parents == {"G1": "C", "G2": "C", "M11": "G1", "M12": "G1", "M21": "G2", "M22": "G2"}
+    assert [h["action"] for h in editing.history(conn, gen)][:5] == ["undo"] * 4 + ["draw"]
+
+
+def test_undo_refuses_to_overwrite_a_change_made_after_the_edit(conn):
+    """A draft may also be edited in QGIS or psql: undo then stops instead of losing that change."""
+    gen = draft(conn)
+    editing.transfer(conn, gen, Transfer(code="M12", version=1, polygon=strip(0.4, 0.6)), "planner")
+    conn.execute(sa.text("UPDATE area SET name = 'QGIS 改的' WHERE generation_id = :g AND code = 'M11'"), {"g": gen})
+    with pytest.raises(ApiError) as refused:
+        editing.undo(conn, gen, "planner")
+    assert refused.value.status == 409 and "M11 changed after that edit" in refused.value.errors[0][1]
+    assert shape(conn, gen, "M12")[:2] == (0.4, 1), "nothing was undone"
+
+
+def test_a_split_shares_people_by_area_and_keeps_unknown_unknown(conn):
+    gen = draft(conn)
+    conn.execute(sa.text("UPDATE area SET population = 1001, households = NULL WHERE generation_id = :g "
+                         "AND code = 'M21'"), {"g": gen})
+    editing.split(conn, gen, Split(code="M21", version=2, line=[(1.1, -1), (1.1, 2)], new_code="M21W"), "planner")
+    people = dict(conn.execute(sa.text("SELECT code, (population, households)::text FROM area "
+                                       "WHERE generation_id = :g AND code IN ('M21', 'M21W')"), {"g": gen}).all())
+    assert people == {"M21": "(801,)", "M21W": "(200,)"}   # 1,001 in all; households stay unknown
+    with pytest.raises(ApiError) as refused:
+        editing.split(conn, gen, Split(code="M22", version=1, line=[(1.8, -1), (1.8, 2)], new_code="M21W"), "x")
+    assert refused.value.errors[0][0] == "new_code"
 
 
 def test_a_grid_border_move_takes_the_micro_grids_inside_along(conn):

@@ -34,7 +34,7 @@ RELEASED = {
     "versions/0009_piece_rank.py": "9c3fb56c4dc2b9575cb1ee069bfe8e912173ccc3e3d6726a881c122b5ea7de36",
     "sql/0009_piece_rank.sql": "e3f055c6cbbf1802217a62fdb1a05716c858d6431747ac3cb034cbd09ea0281e",
     "versions/0010_lineage.py": "376d4edce9b1db7c990fc919a2713e34fe9df01ef5987ec51a6208e94c59f860",
-    "sql/0010_lineage.sql": "be1be1fa04810a6e8c0f4440d58a0aeafe56c0ae923e87435cbee8ecf69c6248",
+    "sql/0010_lineage.sql": "1d9e5acb9a7f77560b1e42f451ea35d45daeb6758622bbcb347ad5a1d6020553",
     "sql/0006_desk.sql": "c5986bf48a558e5a204bf4f88227443152e1ce1431c4bb2361e11afb450e61e5",
     "sql/0001_assign.sql": "a63d57e781e4d70607eef5a2bddaace225081d18566728ce19f849e44207841d",
     "sql/0001_crs.sql": "197041a9f51d2dc14e162f542ce35c65a2b5bd36610e41f95e03a28a8198ff58",

@@ -53,6 +53,7 @@ BEGIN
         PERFORM gisapp_fail('GS404', 'from', format('no generation %s', src), 'no_generation',
                             jsonb_build_object('generation', src));
     END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('gisapp_generation_copy'));   -- two copies at once get two numbers
     SELECT coalesce(max(id), 0) + 1 INTO gen FROM generation;
     INSERT INTO generation (id, description, based_on, synthetic)
     SELECT gen, coalesce(about, format('draft from generation %s', src)), src, g.synthetic

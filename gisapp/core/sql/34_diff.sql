@@ -8,12 +8,16 @@ CREATE OR REPLACE FUNCTION gisapp_generation_diff(gen integer, against integer,
                                                   same_iou double precision DEFAULT 0.98,
                                                   match_share double precision DEFAULT 0.8)
 RETURNS TABLE (class text, areas bigint) LANGUAGE plpgsql SET jit = off AS $$
+DECLARE
+    missing integer;
 BEGIN
-    IF (SELECT count(*) FROM generation WHERE id IN (gen, against)) < 2 - (gen = against)::int THEN
-        PERFORM gisapp_fail('GS404', 'generation', format('no generation %s', gen), 'no_generation',
-                            jsonb_build_object('generation', CASE WHEN EXISTS (SELECT 1 FROM generation
-                                                WHERE id = gen) THEN against ELSE gen END));
+    SELECT n INTO missing FROM unnest(ARRAY[gen, against]) n
+    WHERE NOT EXISTS (SELECT 1 FROM generation g WHERE g.id = n) LIMIT 1;
+    IF missing IS NOT NULL THEN
+        PERFORM gisapp_fail('GS404', 'generation', format('no generation %s', missing), 'no_generation',
+                            jsonb_build_object('generation', missing));
     END IF;
+    PERFORM 1 FROM generation WHERE id = gen FOR UPDATE;   -- one diff of a draft at a time
     DELETE FROM area_change c WHERE c.generation_id = gen AND c.against_id = against;
 
     -- Every pair of same-level areas sharing interior, with the share each has in the other. An area
@@ -110,12 +114,14 @@ LANGUAGE sql STABLE AS $$
         FROM incident i JOIN case_status s ON s.code = i.status AND s.open
         LEFT JOIN building b ON b.id = i.building_id
         WHERE i.generation_id = against
-        UNION ALL
+        UNION ALL   -- those in no area now too: activation would place them
         SELECT 'building', b.id, b.code, b.area_id, b.point
-        FROM building b JOIN area a ON a.id = b.area_id AND a.generation_id = against
+        FROM building b LEFT JOIN area a ON a.id = b.area_id
+        WHERE b.area_id IS NULL OR a.generation_id = against
         UNION ALL
         SELECT 'checkpoint', c.id, c.code, c.area_id, c.geom
-        FROM checkpoint c JOIN area a ON a.id = c.area_id AND a.generation_id = against
+        FROM checkpoint c LEFT JOIN area a ON a.id = c.area_id
+        WHERE c.area_id IS NULL OR a.generation_id = against
     ),
     placed AS (
         SELECT p.*, coalesce(cov.leaf, CASE WHEN p.pt IS NOT NULL AND cov.leaf IS NULL THEN

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.expected_conditions import staleness_of
 
 from fixtures.people import open_as
 from gisapp.boundaries.generations import new_draft
@@ -83,8 +84,10 @@ def test_a_planner_moves_a_border_and_undoes_it(dash_duo, app, database_url):
             click_at(dash_duo, pair["lon"] + dx, pair["lat"] + dy)
         until(lambda: len(dash_duo.driver.find_elements("css selector", "#plan-map path.leaflet-interactive")) > 0,
               timeout=5)
+        count = dash_duo.find_element("#plan-problem-count")
         dash_duo.find_element("#plan-finish").click()
         dash_duo.wait_for_text_to_equal("#plan-message", "边界已调整。", timeout=15)
+        until(lambda: staleness_of(count)(dash_duo.driver), timeout=15)   # the problems were checked again
         dash_duo.wait_for_element("#plan-problem-count.good", timeout=15)
         with db.get_engine(database_url).connect() as c:
             now = sizes(c, draft, pair)

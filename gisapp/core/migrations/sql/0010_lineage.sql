@@ -82,6 +82,7 @@ CREATE TABLE area_edit (
     before        jsonb NOT NULL DEFAULT '[]',     -- area rows as they were
     created       bigint[] NOT NULL DEFAULT '{}',  -- areas it added
     touched       bigint[] NOT NULL DEFAULT '{}',  -- every area it changed, added or removed
+    after         jsonb NOT NULL DEFAULT '[]',     -- those rows as it left them: undo refuses if they changed
     undone_by     bigint REFERENCES area_edit (id)
 );
 CREATE INDEX area_edit_generation_idx ON area_edit (generation_id, id);

@@ -3,21 +3,23 @@ save through gisapp.boundaries.editing (the server keeps shared borders shared).
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from dash import Input, Output, State, ctx, no_update
 from flask_babel import gettext as _
-from pydantic import ValidationError
 
 from gisapp.boundaries import drafts, editing
 from gisapp.boundaries import generations as generations_mod
 from gisapp.boundaries.edits import Attributes, Draw, Merge, Split, Transfer
+from gisapp.boundaries.problems import ImportProblem
 from gisapp.core.db import begin
 from gisapp.core.errors import ApiError
+from gisapp.core.refusals import refusal
 from gisapp.core.validation import parse
 
 from ...auth import current_who
 from ...guard import callback
 from ..i18n import EDIT_LABELS, label, say_errors
-from .page import ATTRIBUTES, DRAWING, PERMISSION, _options
+from .page import ATTRIBUTES, DRAWING, PERMISSION, _options, draft_number
 
 TOOLS = ("transfer", "split", "merge", "draw")
 
@@ -39,9 +41,12 @@ def _choose(app) -> None:
     def new_draft(clicks):
         if not clicks:
             return no_update, no_update, no_update
-        with begin() as conn:
-            number = generations_mod.new_draft(conn, None, _("drawn on the planner page"))
-            options = _options(drafts.drafts(conn))
+        try:
+            with begin() as conn:
+                number = generations_mod.new_draft(conn, None, _("drawn on the planner page"))
+                options = _options(drafts.drafts(conn))
+        except ImportProblem:
+            return no_update, no_update, _("There is no live generation to copy: import areas first.")
         return options, number, _("Draft %(n)s is a copy of the live generation.", n=number)
 
     @callback(app, PERMISSION, Output("plan-tool", "data"), Output("plan-sketch", "data"),
@@ -87,8 +92,11 @@ def _draw(app) -> None:
 
 def _fresh(generation, code: str) -> dict | None:
     """The chosen area again, with the version the edit gave it."""
+    number = draft_number(generation)
+    if number is None:
+        return None
     with begin() as conn:
-        found = drafts.area(conn, int(generation), code)
+        found = drafts.area(conn, number, code)
     return {"code": found["code"], "version": found["version"]} if found else None
 
 
@@ -97,18 +105,29 @@ MODELS = {"transfer": Transfer, "split": Split, "merge": Merge, "draw": Draw, "a
 
 def _run(generation, action: str, values: dict) -> tuple[str, bool]:
     """One edit in its own transaction: (what to tell the planner, whether it was made)."""
-    if not generation:
+    number = draft_number(generation)
+    if number is None:
         return _("Choose a draft first."), False
     try:
         edit = parse(MODELS[action], values)
         with begin() as conn:
-            getattr(editing, action)(conn, int(generation), edit, current_who().name)
+            getattr(editing, action)(conn, number, edit, current_who().name)
     except ApiError as exc:
         return say_errors(exc), False
-    except ValidationError as exc:   # parse() turns these into ApiError; a model built here may not
-        return str(exc), False
+    except sa.exc.DBAPIError as exc:
+        return _refused(exc), False
     return {"transfer": _("Border moved."), "split": _("Area split."), "merge": _("Areas merged."),
             "draw": _("Area added."), "attributes": _("Saved.")}[action], True
+
+
+def _refused(exc: sa.exc.DBAPIError) -> str:
+    """A rule the database refused, or a shape GEOS could not combine, in the planner's words; else a bug."""
+    known = refusal(exc)
+    if known is not None:
+        return say_errors(known)
+    if "GEOS" in str(exc.orig) or "TopologyException" in str(exc.orig):
+        return _("The drawn shape could not be combined with the borders: draw it again, more simply.")
+    raise exc
 
 
 def _apply(app) -> None:
@@ -161,13 +180,16 @@ def _apply(app) -> None:
               Input("plan-undo", "n_clicks"), State("plan-generation", "value"), State("plan-refresh", "data"),
               State("plan-selected-area", "data"), prevent_initial_call=True)
     def undo(clicks, generation, refresh, chosen):
-        if not clicks or not generation:
+        number = draft_number(generation)
+        if not clicks or not number:
             return no_update, no_update, no_update
         try:
             with begin() as conn:
-                undone = editing.undo(conn, int(generation), current_who().name)
+                undone = editing.undo(conn, number, current_who().name)
         except ApiError as exc:
             return no_update, say_errors(exc), no_update
+        except sa.exc.DBAPIError as exc:
+            return no_update, _refused(exc), no_update
         if undone is None:
             return no_update, _("Nothing left to undo."), no_update
         again = _fresh(generation, chosen["code"]) if chosen else None

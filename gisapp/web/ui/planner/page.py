@@ -9,6 +9,7 @@ from dash_extensions.javascript import Namespace
 from flask_babel import gettext as _
 
 from gisapp.boundaries import checks, drafts
+from gisapp.boundaries import generations as generations_mod
 from gisapp.core.db import begin
 from gisapp.core.vocabulary import LEVEL_CODES
 from gisapp.map.registry import layer_registry
@@ -143,6 +144,27 @@ def _options(choices: list[dict]) -> list[dict]:
                         areas=d["areas"]), "value": d["id"]} for d in choices]
 
 
+def draft_number(value) -> int | None:
+    """The chosen draft's number; None for anything that is not a draft now (a forged id included)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number < 2**31:
+        return None
+    with begin() as conn:
+        return number if generations_mod.state(conn, number) == "draft" else None
+
+
+def _other(f: checks.Finding) -> str:
+    """What else a problem names; a sliver says what it is (an overlap, a gap…) in the reader's words."""
+    from ..i18n import PROBLEM_LABELS
+    if f.kind != "sliver" or not f.other:
+        return f.other or ""
+    kind, _sep, rest = f.other.partition(" ")
+    return " ".join(x for x in (label(PROBLEM_LABELS, kind), rest) if x)
+
+
 def problems_list(findings: list[checks.Finding]) -> html.Div:
     """The draft's problems, errors first, each with its size: what the planner fixes before going live."""
     from ..i18n import PROBLEM_LABELS
@@ -151,7 +173,7 @@ def problems_list(findings: list[checks.Finding]) -> html.Div:
                     warnings=len(findings) - len(errors)), id="plan-problem-count",
                   className="bad" if errors else "good")
     items = [html.Li([html.Strong(label(PROBLEM_LABELS, f.kind)), f" {f.code}",
-                      f" / {f.other}" if f.other else "", f" · {f.m2:,.1f} m²" if f.m2 else ""],
+                      f" / {_other(f)}" if f.other else "", f" · {f.m2:,.1f} m²" if f.m2 else ""],
                      className="error" if f.blocking else "warning") for f in findings[:60]]
     return html.Div([head, html.Ul(items, className="plan-problem-list")])
 
@@ -162,6 +184,7 @@ def _show(app) -> None:
               Input("plan-map", "bounds"))
     def areas(generation, level, _refresh, bounds):
         """The draft's areas of the level in view, again after every edit and move of the map."""
+        generation = draft_number(generation)
         if not generation or level not in LEVEL_CODES:
             return None, True
         bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
@@ -173,6 +196,7 @@ def _show(app) -> None:
               Input("plan-generation", "value"), Input("plan-refresh", "data"))
     def problems(generation, _refresh):
         """The draft's problems, again after every edit."""
+        generation = draft_number(generation)
         if not generation:
             return html.P(_("Choose a draft, or start one from the live generation.")), None
         with begin() as conn:
@@ -181,6 +205,7 @@ def _show(app) -> None:
 
     @callback(app, PERMISSION, Output("plan-map", "viewport"), Input("plan-generation", "value"))
     def fit(generation):
+        generation = draft_number(generation)
         if not generation:
             return no_update
         with begin() as conn:
@@ -192,7 +217,8 @@ def _show(app) -> None:
               *[Output(f"plan-attr-{k}", "value") for k in ATTRIBUTES],
               Input("plan-selected-area", "data"), State("plan-generation", "value"))
     def show_selected(chosen, generation):
-        if not chosen or not generation:
+        generation = draft_number(generation)
+        if not isinstance(chosen, dict) or not isinstance(chosen.get("code"), str) or not generation:
             return True, None, None, None, *[None] * len(ATTRIBUTES)
         with begin() as conn:
             found = drafts.area(conn, int(generation), chosen["code"])
