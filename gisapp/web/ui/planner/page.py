@@ -69,6 +69,7 @@ def _attributes() -> html.Div:
     return html.Div([
         html.H3(id="plan-selected-title"),
         html.P(id="plan-selected-facts", className="plan-facts"),
+        html.Button(_("Zoom to it"), id="plan-zoom"),
         field("code", _("Code")), field("name", _("Name")), field("population", _("Population"), "number"),
         field("households", _("Households"), "number"), field("responsible_name", _("Responsible")),
         field("responsible_phone", _("Phone")),
@@ -211,6 +212,17 @@ def _show(app) -> None:
         with begin() as conn:
             bounds = drafts.extent(conn, int(generation))
         return {"bounds": bounds, "transition": "fitBounds"} if bounds else no_update
+
+    @callback(app, PERMISSION, Output("plan-map", "viewport", allow_duplicate=True), Input("plan-zoom", "n_clicks"),
+              State("plan-selected", "data"), prevent_initial_call=True)
+    def zoom(clicks, shape):
+        """Fit the map to the chosen area, to draw at a scale where borders can be told apart."""
+        coords = ((shape or {}).get("geometry") or {}).get("coordinates") if isinstance(shape, dict) else None
+        if not clicks or not coords:
+            return no_update
+        points = [p for polygon in coords for ring in polygon for p in ring]
+        lons, lats = [float(p[0]) for p in points], [float(p[1]) for p in points]
+        return {"bounds": [[min(lats), min(lons)], [max(lats), max(lons)]], "transition": "flyToBounds"}
 
     @callback(app, PERMISSION, Output("plan-selected-card", "hidden"), Output("plan-selected-title", "children"),
               Output("plan-selected-facts", "children"), Output("plan-selected", "data"),
