@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from gisapp.core.settings import get_settings, sqlalchemy_url
 
-from . import boundaries, calendar, cases, db, demo, layers, metrics, serve, users
+from . import boundaries, calendar, cases, db, demo, export, layers, metrics, serve, users
 
 
 class _Group(click.Group):
@@ -31,5 +31,5 @@ def main() -> None:
 
 for command in (db.db, serve.serve, demo.demo, boundaries.areas_group, boundaries.generations, cases.reports,
                 metrics.kpis_group, layers.layers_group, users.users_group, users.tokens_group,
-                calendar.calendar_group):
+                calendar.calendar_group, export.export_group):
     main.add_command(command)

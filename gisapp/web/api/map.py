@@ -1,4 +1,5 @@
-"""GET /api/v1/layers[/<id>]: the layer registry, and a layer's features for one viewport."""
+"""GET /api/v1/layers[/<id>]: the layer registry, and a layer's features for one viewport; GET /api/v1/map/export:
+an area or a case as an offline HTML map."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from gisapp.core.settings import get_settings
 from gisapp.core.validation import parse
 from gisapp.map.features import ViewportCache, ViewportQuery, layer_features
 from gisapp.map.registry import Layer, layer_registry, schema
+from gisapp.map.static_export import MapExportQuery, area_map, case_map
 from gisapp.metrics import choropleth
 
 from ..auth import current_who
@@ -87,3 +89,19 @@ def layer_choropleth(layer_id: str):
     query = parse(choropleth.ChoroplethQuery, request.args.to_dict(), status=400)
     with begin() as conn:
         return jsonify(choropleth.classify(conn, level, query.measure))
+
+
+@bp.get("/map/export")
+@takes("map.view", query=MapExportQuery, media="text/html")
+def map_export():
+    """One area (?area=CODE) or case (?case=ID) as a self-contained HTML map that opens with no network."""
+    asked = parse(MapExportQuery, request.args.to_dict(), status=400)
+    who = current_who()
+    with begin() as conn:
+        made = (area_map(conn, asked.area, who, _) if asked.area else case_map(conn, asked.case, who, _))
+    if made is None:
+        field, what = ("area", asked.area) if asked.area else ("case", asked.case)
+        raise ApiError(404, [(field, _("nothing to map for %(what)s", what=what))])
+    name = f"gisapp-{'area-' + asked.area if asked.area else f'case-{asked.case}'}.html"
+    return Response(made.get_root().render(), mimetype="text/html",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -43,3 +43,14 @@ def test_choropleth_values_and_classes(client, sql):
     assert len(body["colours"]) == len(body["breaks"]) + 1 and set(body["fills"]) == set(body["values"])
     assert client.get("/api/v1/layers/grids/choropleth?measure=x").status_code == 400
     assert client.get("/api/v1/layers/buildings/choropleth").status_code == 404
+
+
+def test_an_area_or_a_case_downloads_as_an_offline_html_map(client, first_micro_grid):
+    answer = client.get(f"/api/v1/map/export?area={first_micro_grid['grid_code']}")
+    assert answer.status_code == 200 and answer.mimetype == "text/html"
+    name = f"gisapp-area-{first_micro_grid['grid_code']}.html"
+    assert answer.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert b"data:text/javascript;base64," in answer.data
+    assert client.get("/api/v1/map/export?area=NOPE").status_code == 404
+    missing = client.get("/api/v1/map/export")
+    assert missing.status_code == 400 and "area or case" in missing.get_data(as_text=True)

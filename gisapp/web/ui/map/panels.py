@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from dash import html
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
@@ -53,7 +55,9 @@ def area_panel(conn: Connection, code: str, who: Who) -> html.Div:
         _dl(kpi_rows(kpis)),
         html.Div([*([html.A(_("Cases in this area"), href=f"/cases?area={area['code']}")]
                     if who.may("cases.read") else []),
-                  html.A(_("Link to this view"), href=f"/?area={area['code']}")], className="panel-links"),
+                  html.A(_("Link to this view"), href=f"/?area={area['code']}"),
+                  html.A(_("Offline map (HTML)"), href=f"/api/v1/map/export?area={quote(area['code'])}", download="",
+                         className="export-map")], className="panel-links"),
     ], className="panel", id="area-panel")
 
 
@@ -72,7 +76,10 @@ def incident_panel(conn: Connection, incident_id: int, who: Who) -> html.Div:
     return html.Div([html.H3(_("Case %(id)s", id=report["id"])), _dl(rows), html.P(report["description"]),
                      html.Div([*([html.A(_("Open in the console"), href=f"/cases?incident={report['id']}")]
                                  if who.may("cases.read") else []),
-                               html.A(_("Link to this view"), href=f"/?incident={report['id']}")],
+                               html.A(_("Link to this view"), href=f"/?incident={report['id']}"),
+                               *([html.A(_("Offline map (HTML)"), href=f"/api/v1/map/export?case={report['id']}",
+                                         download="", className="export-map")] if report.get("lon") is not None
+                                 else [])],
                               className="panel-links")],
                     id="incident-panel", className="panel")
 
