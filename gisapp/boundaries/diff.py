@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gisapp.core.settings import Settings, get_settings
+from gisapp.core.validation import Query, Whole
 
 from .generations import active_generation, state
 from .problems import ImportProblem
@@ -25,6 +26,11 @@ class Diff:
 
     def moved(self, what: str) -> list[dict]:
         return [m for m in self.moves if m["what"] == what]
+
+
+class DiffQuery(Query):
+    """?against=M: the generation to compare with (default: the active one, else the one it was copied from)."""
+    against: Whole | None = None
 
 
 def against_default(conn: Connection, generation: int) -> int | None:

@@ -67,7 +67,7 @@ def activate(conn: Connection, generation: int, settings: Settings | None = None
 
 def generations(conn: Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(sa.text("""
-        SELECT g.id, g.state, g.description, g.created_at, g.activated_at,
+        SELECT g.id, g.state, g.description, g.based_on, g.created_at, g.activated_at,
                count(a.id) AS areas, string_agg(DISTINCT a.level::text, ',') AS levels
         FROM generation g LEFT JOIN area a ON a.generation_id = g.id
         GROUP BY g.id ORDER BY g.id""")).mappings()]
