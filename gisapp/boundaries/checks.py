@@ -21,10 +21,6 @@ class Finding:
     blocking: bool
     geometry: dict | None = None   # GeoJSON, when asked for
 
-    @property
-    def sliver(self) -> bool:
-        return self.kind == "sliver"
-
 
 def check_generation(conn: Connection, generation: int, settings: Settings | None = None,
                      geometry: bool = False) -> list[Finding]:

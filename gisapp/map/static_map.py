@@ -5,6 +5,7 @@ left out. Plain vector layers need none of them: GeoJson with tooltips, CircleMa
 from __future__ import annotations
 
 import base64
+import re
 from functools import cache
 from pathlib import Path
 
@@ -39,5 +40,4 @@ def legend(m: folium.Map, title: str, items: list[tuple[str, str]]) -> None:
 
 def network_urls(html: str) -> list[str]:
     """What a page would fetch from the network (script and link sources): none, for an offline map."""
-    import re
     return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)

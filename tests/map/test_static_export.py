@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from fixtures.offline import drawn_offline
 from gisapp.access.permissions import SYSTEM, Who
 from gisapp.core.errors import ApiError
 from gisapp.core.language import translator
@@ -57,11 +58,5 @@ def test_the_exported_file_draws_with_the_network_cut(dash_duo, database_url, fi
         made = area_map(c, first_micro_grid["grid_code"], SYSTEM, SAY)
     page = tmp_path / "grid.html"
     made.save(str(page))
-    driver = dash_duo.driver
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
-    driver.get(page.as_uri())
-    dash_duo.wait_for_element(".leaflet-container path.leaflet-interactive", timeout=10)
-    assert len(driver.find_elements("css selector", "path.leaflet-interactive")) > 20   # roads, buildings, parts
-    assert "未办结事件" in driver.find_element("css selector", "body").text
+    assert drawn_offline(dash_duo, page) > 20   # roads, buildings, parts
+    assert "未办结事件" in dash_duo.driver.find_element("css selector", "body").text

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from nbclient import NotebookClient
 
+from fixtures.offline import drawn_offline
 from gisapp.core import db
 from gisapp.map.static_map import network_urls
 
@@ -71,10 +72,4 @@ def test_proposed_split_makes_a_valid_draft_and_keeps_nothing(database_url, monk
 def test_the_folium_map_draws_with_the_network_cut(dash_duo, database_url, monkeypatch, tmp_path):
     page = tmp_path / "workload.html"
     page.write_text(folium_page(run("workload_balance.ipynb", database_url, monkeypatch)), encoding="utf-8")
-    driver = dash_duo.driver
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
-    driver.get(page.as_uri())
-    dash_duo.wait_for_element(".leaflet-container path.leaflet-interactive", timeout=10)
-    assert len(driver.find_elements("css selector", "path.leaflet-interactive")) == 40
+    assert drawn_offline(dash_duo, page) == 40   # the grids

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from gisapp.boundaries import checks, drafts
 from gisapp.boundaries import generations as generations_mod
 from gisapp.core.db import begin
+from gisapp.core.settings import get_settings
 from gisapp.core.vocabulary import LEVEL_CODES
 from gisapp.map.registry import layer_registry
 
 from ...guard import callback, page
 from ..chrome import page_header
-from ..i18n import LEVEL_LABELS, label
+from ..i18n import LEVEL_LABELS, PROBLEM_LABELS, label
 from ..map.view import PANES, layer_component
 
 PERMISSION = "boundaries.edit"
@@ -81,7 +82,7 @@ def layout(**_query):
     with begin() as conn:
         choices = drafts.drafts(conn)
     registry = layer_registry()
-    context = [layer_component(registry.get(x), _settings(), kind="plan-layer") for x in CONTEXT if registry.get(x)]
+    context = [layer_component(registry.get(x), get_settings(), kind="plan-layer") for x in CONTEXT if registry.get(x)]
     side = html.Div([
         html.Div([
             html.Label(_("Draft")),
@@ -135,11 +136,6 @@ def layout(**_query):
     ], className="page planner")
 
 
-def _settings():
-    from gisapp.core.settings import get_settings
-    return get_settings()
-
-
 def _options(choices: list[dict]) -> list[dict]:
     return [{"label": _("Draft %(n)s: %(about)s (%(areas)s areas)", n=d["id"], about=d["description"] or "—",
                         areas=d["areas"]), "value": d["id"]} for d in choices]
@@ -159,7 +155,6 @@ def draft_number(value) -> int | None:
 
 def _other(f: checks.Finding) -> str:
     """What else a problem names; a sliver says what it is (an overlap, a gap…) in the reader's words."""
-    from ..i18n import PROBLEM_LABELS
     if f.kind != "sliver" or not f.other:
         return f.other or ""
     kind, _sep, rest = f.other.partition(" ")
@@ -168,7 +163,6 @@ def _other(f: checks.Finding) -> str:
 
 def problems_list(findings: list[checks.Finding]) -> html.Div:
     """The draft's problems, errors first, each with its size: what the planner fixes before going live."""
-    from ..i18n import PROBLEM_LABELS
     errors = checks.blocking(findings)
     head = html.P(_("%(errors)s errors, %(warnings)s warnings", errors=len(errors),
                     warnings=len(findings) - len(errors)), id="plan-problem-count",

@@ -3,6 +3,7 @@ changes owner), put it live (refused, with the count, while validation finds err
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from gisapp.boundaries.problems import GenerationProblems, ImportProblem
 from gisapp.core.db import begin
 from gisapp.core.vocabulary import LEVEL_CODES
 
+from ...guard import callback
 from ..i18n import CHANGE_LABELS, EDIT_LABELS, in_chinese, label, local_time
 from .page import PERMISSION, _options, draft_number
 
@@ -42,8 +44,6 @@ def diff_summary(result: diff_mod.Diff) -> html.Div:
 
 
 def _compare(app) -> None:
-    from ...guard import callback
-
     @callback(app, PERMISSION, Output("plan-diff-result", "children"), Output("plan-changes", "data"),
               Input("plan-diff", "n_clicks"), Input("plan-refresh", "data"), State("plan-generation", "value"),
               prevent_initial_call=True)
@@ -74,8 +74,6 @@ def _compare(app) -> None:
 
 
 def _activate(app) -> None:
-    from ...guard import callback
-
     @callback(app, PERMISSION, Output("plan-message", "children", allow_duplicate=True),
               Output("plan-generation", "options", allow_duplicate=True),
               Output("plan-generation", "value", allow_duplicate=True),
@@ -95,8 +93,6 @@ def _activate(app) -> None:
 
 
 def _export(app) -> None:
-    from ...guard import callback
-
     @callback(app, PERMISSION, Output("plan-download", "data"),
               Output("plan-message", "children", allow_duplicate=True), Input("plan-export", "n_clicks"),
               State("plan-generation", "value"), State("plan-level", "value"), State("plan-export-format", "value"),
@@ -114,7 +110,6 @@ def _export(app) -> None:
             except ImportProblem:
                 return no_update, _("This draft has no areas at this level.")
             if suffix == ".shp":   # a Shapefile is several files: send them zipped
-                import shutil
                 path = Path(shutil.make_archive(str(path.with_suffix("")), "zip", folder))
                 name = path.name
             return dcc.send_bytes(path.read_bytes(), name), None
