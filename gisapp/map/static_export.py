@@ -20,10 +20,10 @@ from gisapp.core.errors import N_
 from gisapp.core.validation import Query, Whole, refuse, text
 from gisapp.core.vocabulary import STATUS
 
+from .registry import layer_registry
 from .static_map import legend, offline_map
 
-STATUS_COLOURS = {"unlocated": "#7f7f7f", "reported": "#d62728", "assigned": "#ff7f0e", "accepted": "#bcbd22",
-                  "in_progress": "#1f77b4", "feedback": "#17becf", "verified": "#2ca02c", "reopened": "#9467bd"}
+CASES = "incidents"   # the live map's layer: its colours by status and its legend are the export's too
 BASEMAP = {"water": ("#a6c8e8", 0), "waterway": ("#a6c8e8", 2), "major_road": ("#f2c14e", 3),
            "minor_road": ("#ffffff", 2), "path": ("#ffffff", 1), "rail": ("#888888", 1), "ferry": ("#6c8ebf", 1)}
 
@@ -64,15 +64,19 @@ def _context(conn: Connection, m: folium.Map, box: str, params: dict) -> None:
 
 def _cases(conn: Connection, m: folium.Map, box: str, params: dict, say: Callable[[str], str],
            chosen: int | None = None) -> None:
+    """The open cases (and the one asked for), coloured as the live map's incidents layer colours them."""
+    layer = layer_registry().get(CASES)
     rows = conn.execute(sa.text(f"""
-        SELECT i.id, i.status, i.category, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat FROM incident i
+        SELECT i.id, i.status, ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat FROM incident i
         JOIN case_status s ON s.code = i.status AND (s.open OR i.id = :chosen)
         WHERE i.geom && {box} ORDER BY i.id"""), {**params, "chosen": chosen}).mappings()
     for r in rows:
-        colour = STATUS_COLOURS.get(r["status"], "#444444")
-        folium.CircleMarker([r["lat"], r["lon"]], radius=9 if r["id"] == chosen else 5, color="#000000" if
-                            r["id"] == chosen else colour, weight=3 if r["id"] == chosen else 1, fill=True,
-                            fill_color=colour, fill_opacity=0.9,
+        style = {**layer.style, **layer.style_by.values.get(r["status"], {})}
+        ringed = r["id"] == chosen
+        folium.CircleMarker([r["lat"], r["lon"]], radius=9 if ringed else style.get("radius", 6),
+                            color="#000000" if ringed else style.get("color", "#ffffff"),
+                            weight=3 if ringed else style.get("weight", 1), fill=True,
+                            fill_color=style.get("fillColor"), fill_opacity=style.get("fillOpacity", 0.9),
                             tooltip=f"#{r['id']} · {say(STATUS[r['status']].label)}").add_to(m)
 
 
@@ -86,7 +90,8 @@ def _title(m: folium.Map, title: str, say: Callable[[str], str]) -> None:
 
 
 def _legend(m: folium.Map, say: Callable[[str], str]) -> None:
-    legend(m, say(N_("Open cases")), [(STATUS_COLOURS[s], say(STATUS[s].label)) for s in STATUS_COLOURS if s in STATUS])
+    layer = layer_registry().get(CASES)
+    legend(m, say(layer.title), [(e.style.get("fillColor", "#888888"), say(e.label)) for e in layer.legend])
 
 
 def area_map(conn: Connection, code: str, who: Who, say: Callable[[str], str]) -> folium.Map | None:

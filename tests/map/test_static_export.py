@@ -23,7 +23,7 @@ def test_an_area_map_holds_its_parts_cases_and_legend_and_no_network_or_personal
     code = first_micro_grid["grid_code"]
     page = area_map(conn, code, SYSTEM, SAY).get_root().render()
     assert network_urls(page) == [] and "data:text/javascript;base64," in page
-    assert f"({code})" in page and "未办结事件" in page and "离线地图" in page
+    assert f"({code})" in page and "已上报 / 待签收" in page and "离线地图" in page   # the live map's legend
     parts = conn.scalar(sa.text("""SELECT count(*) FROM area c JOIN area p ON p.id = c.parent_id
                                    WHERE p.code = :c AND p.generation_id = gisapp_active_generation()"""), {"c": code})
     assert parts > 1 and all(f'"{x}"' in page for x in conn.scalars(sa.text(
@@ -59,4 +59,4 @@ def test_the_exported_file_draws_with_the_network_cut(dash_duo, database_url, fi
     page = tmp_path / "grid.html"
     made.save(str(page))
     assert drawn_offline(dash_duo, page) > 20   # roads, buildings, parts
-    assert "未办结事件" in dash_duo.driver.find_element("css selector", "body").text
+    assert "已上报 / 待签收" in dash_duo.driver.find_element("css selector", "body").text
